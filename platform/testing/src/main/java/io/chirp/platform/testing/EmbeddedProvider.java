@@ -1,0 +1,72 @@
+package io.chirp.platform.testing;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import io.chirp.engines.CassandraEngine;
+import io.chirp.engines.ElasticsearchEngine;
+import io.chirp.engines.KafkaEngine;
+import io.chirp.engines.Ports;
+import io.chirp.engines.PostgresEngine;
+import io.chirp.engines.ProcessRegistry;
+import io.chirp.engines.RedisEngine;
+import io.chirp.engines.RunningEngine;
+import io.chirp.engines.Watchdog;
+
+/** Engines as child processes on free loopback ports, under the test JVM's run directory. */
+final class EmbeddedProvider implements SharedEngines.EngineProvider {
+
+    private final Path dir;
+    private final ProcessRegistry registry;
+    private final List<RunningEngine> running = Collections.synchronizedList(new ArrayList<>());
+
+    EmbeddedProvider(Path dir) {
+        this.dir = dir;
+        this.registry = new ProcessRegistry(dir.resolve("run"));
+        // a test JVM killed by a timeout must not leave engines behind
+        Watchdog.guard(dir.resolve("run"));
+    }
+
+    @Override
+    public Map<String, String> start(Engine engine) {
+        return switch (engine) {
+            case POSTGRES -> {
+                PostgresEngine shard0 = keep(PostgresEngine.start("postgres-0", dir.resolve("postgres-0"),
+                        Ports.freePort(), registry));
+                PostgresEngine shard1 = keep(PostgresEngine.start("postgres-1", dir.resolve("postgres-1"),
+                        Ports.freePort(), registry));
+                yield Map.of("chirp.shard0.jdbc.url", shard0.endpoint(),
+                        "chirp.shard1.jdbc.url", shard1.endpoint(),
+                        "chirp.db.user", PostgresEngine.USER,
+                        "chirp.db.password", "");
+            }
+            case REDIS -> Map.of("chirp.redis.uri",
+                    keep(RedisEngine.start(dir.resolve("redis"), Ports.freePort(), false, registry)).endpoint());
+            case KAFKA -> Map.of("chirp.kafka.bootstrap",
+                    keep(KafkaEngine.start(dir.resolve("kafka"), Ports.freePort(), Ports.freePort(), registry))
+                            .endpoint());
+            case CASSANDRA -> Map.of("chirp.cassandra.contact.point",
+                    keep(CassandraEngine.start(dir.resolve("cassandra"), Ports.freePort(), Ports.freePort(),
+                            true, registry)).endpoint(),
+                    "chirp.cassandra.datacenter", CassandraEngine.DATACENTER);
+            case ELASTICSEARCH -> Map.of("chirp.elasticsearch.url",
+                    keep(ElasticsearchEngine.start(dir.resolve("elasticsearch"), Ports.freePort(),
+                            Ports.freePort(), registry)).endpoint());
+        };
+    }
+
+    private <T extends RunningEngine> T keep(T engine) {
+        running.add(engine);
+        return engine;
+    }
+
+    @Override
+    public void close() {
+        List<RunningEngine> reverse = new ArrayList<>(running);
+        Collections.reverse(reverse);
+        reverse.parallelStream().forEach(RunningEngine::close);
+    }
+}
