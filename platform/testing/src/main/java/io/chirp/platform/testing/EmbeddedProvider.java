@@ -38,21 +38,21 @@ final class EmbeddedProvider implements SharedEngines.EngineProvider {
                         Ports.freePort(), registry));
                 PostgresEngine shard1 = keep(PostgresEngine.start("postgres-1", dir.resolve("postgres-1"),
                         Ports.freePort(), registry));
-                yield Map.of("chirp.shard0.jdbc.url", shard0.endpoint(),
-                        "chirp.shard1.jdbc.url", shard1.endpoint(),
-                        "chirp.db.user", PostgresEngine.USER,
-                        "chirp.db.password", "");
+                yield Map.of("CHIRP_SHARD0_JDBC_URL", shard0.endpoint(),
+                        "CHIRP_SHARD1_JDBC_URL", shard1.endpoint(),
+                        "CHIRP_DB_USER", PostgresEngine.USER,
+                        "CHIRP_DB_PASSWORD", "");
             }
-            case REDIS -> Map.of("chirp.redis.uri",
+            case REDIS -> Map.of("CHIRP_REDIS_URI",
                     keep(RedisEngine.start(dir.resolve("redis"), Ports.freePort(), false, registry)).endpoint());
-            case KAFKA -> Map.of("chirp.kafka.bootstrap",
+            case KAFKA -> Map.of("CHIRP_KAFKA_BOOTSTRAP",
                     keep(KafkaEngine.start(dir.resolve("kafka"), Ports.freePort(), Ports.freePort(), registry))
                             .endpoint());
-            case CASSANDRA -> Map.of("chirp.cassandra.contact.point",
+            case CASSANDRA -> Map.of("CHIRP_CASSANDRA_CONTACT_POINT",
                     keep(CassandraEngine.start(dir.resolve("cassandra"), Ports.freePort(), Ports.freePort(),
                             true, registry)).endpoint(),
-                    "chirp.cassandra.datacenter", CassandraEngine.DATACENTER);
-            case ELASTICSEARCH -> Map.of("chirp.elasticsearch.url",
+                    "CHIRP_CASSANDRA_DATACENTER", CassandraEngine.DATACENTER);
+            case ELASTICSEARCH -> Map.of("CHIRP_ELASTICSEARCH_URL",
                     keep(ElasticsearchEngine.start(dir.resolve("elasticsearch"), Ports.freePort(),
                             Ports.freePort(), registry)).endpoint());
         };

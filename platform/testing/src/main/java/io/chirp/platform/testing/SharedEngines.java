@@ -25,13 +25,13 @@ import java.util.stream.Stream;
  * (the official images; chosen with {@code -Dchirp.infra=testcontainers} and refused with a
  * clear error when no Docker engine answers).
  * <p>
- * Where each engine is published, as system properties (the lower-case, dotted form of the
- * services' environment variables, which Micronaut resolves for {@code ${CHIRP_…}}
- * placeholders; see {@link #properties()}):
- * {@code chirp.shard0.jdbc.url}, {@code chirp.shard1.jdbc.url}, {@code chirp.db.user},
- * {@code chirp.db.password}, {@code chirp.redis.uri}, {@code chirp.kafka.bootstrap},
- * {@code chirp.cassandra.contact.point}, {@code chirp.cassandra.datacenter},
- * {@code chirp.elasticsearch.url}.
+ * Where each engine is published: system properties named exactly like the services'
+ * environment variables, which the {@code ${CHIRP_…:default}} placeholders of every
+ * {@code application.yml} resolve (see {@link #properties()}):
+ * {@code CHIRP_SHARD0_JDBC_URL}, {@code CHIRP_SHARD1_JDBC_URL}, {@code CHIRP_DB_USER},
+ * {@code CHIRP_DB_PASSWORD}, {@code CHIRP_REDIS_URI}, {@code CHIRP_KAFKA_BOOTSTRAP},
+ * {@code CHIRP_CASSANDRA_CONTACT_POINT}, {@code CHIRP_CASSANDRA_DATACENTER},
+ * {@code CHIRP_ELASTICSEARCH_URL}.
  */
 public final class SharedEngines {
 
@@ -43,13 +43,17 @@ public final class SharedEngines {
 
     private SharedEngines() {
         String infra = System.getProperty("chirp.infra", "embedded");
+        Path runDir = runDirectory();
         this.provider = switch (infra) {
-            case "embedded" -> new EmbeddedProvider(runDirectory());
+            case "embedded" -> new EmbeddedProvider(runDir);
             case "testcontainers" -> new TestcontainersProvider();
             default -> throw new IllegalArgumentException(
                     "-Dchirp.infra must be 'embedded' or 'testcontainers', not '" + infra + "'");
         };
-        Runtime.getRuntime().addShutdownHook(new Thread(provider::close, "chirp-engines-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            provider.close();
+            deleteQuietly(runDir);
+        }, "chirp-engines-stop"));
     }
 
     public static SharedEngines get() {
@@ -94,34 +98,32 @@ public final class SharedEngines {
     }
 
     public String jdbcUrl(int shard) {
-        return property("chirp.shard" + shard + ".jdbc.url");
+        return property("CHIRP_SHARD" + shard + "_JDBC_URL");
     }
 
     public String redisUri() {
-        return property("chirp.redis.uri");
+        return property("CHIRP_REDIS_URI");
     }
 
     public String kafkaBootstrap() {
-        return property("chirp.kafka.bootstrap");
+        return property("CHIRP_KAFKA_BOOTSTRAP");
     }
 
     public String cassandraContactPoint() {
-        return property("chirp.cassandra.contact.point");
+        return property("CHIRP_CASSANDRA_CONTACT_POINT");
     }
 
     public String cassandraDatacenter() {
-        return property("chirp.cassandra.datacenter");
+        return property("CHIRP_CASSANDRA_DATACENTER");
     }
 
     public String elasticsearchUrl() {
-        return property("chirp.elasticsearch.url");
+        return property("CHIRP_ELASTICSEARCH_URL");
     }
 
     private static Path runDirectory() {
         Path base = Path.of(System.getProperty("chirp.engines.dir", System.getProperty("java.io.tmpdir")));
-        Path dir = base.resolve("run-" + ProcessHandle.current().pid()).toAbsolutePath();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir), "chirp-engines-clean"));
-        return dir;
+        return base.resolve("run-" + ProcessHandle.current().pid()).toAbsolutePath();
     }
 
     static void deleteQuietly(Path dir) {

@@ -31,18 +31,18 @@ final class TestcontainersProvider implements SharedEngines.EngineProvider {
     public Map<String, String> start(Engine engine) {
         return switch (engine) {
             case POSTGRES -> Map.of(
-                    "chirp.shard0.jdbc.url", postgresUrl(),
-                    "chirp.shard1.jdbc.url", postgresUrl(),
-                    "chirp.db.user", "postgres",
-                    "chirp.db.password", "");
+                    "CHIRP_SHARD0_JDBC_URL", postgresUrl(),
+                    "CHIRP_SHARD1_JDBC_URL", postgresUrl(),
+                    "CHIRP_DB_USER", "postgres",
+                    "CHIRP_DB_PASSWORD", "");
             case REDIS -> {
                 GenericContainer<?> redis = keep(new GenericContainer<>("redis:7.0").withExposedPorts(6379));
-                yield Map.of("chirp.redis.uri", "redis://" + redis.getHost() + ":" + redis.getMappedPort(6379));
+                yield Map.of("CHIRP_REDIS_URI", "redis://" + redis.getHost() + ":" + redis.getMappedPort(6379));
             }
             case KAFKA -> {
                 KafkaContainer kafka = new KafkaContainer(DockerImageName.parse("apache/kafka:3.9.1"));
                 keep(kafka);
-                yield Map.of("chirp.kafka.bootstrap", kafka.getBootstrapServers());
+                yield Map.of("CHIRP_KAFKA_BOOTSTRAP", kafka.getBootstrapServers());
             }
             case CASSANDRA -> {
                 GenericContainer<?> cassandra = keep(new GenericContainer<>("cassandra:5.0")
@@ -50,9 +50,9 @@ final class TestcontainersProvider implements SharedEngines.EngineProvider {
                         .withEnv("MAX_HEAP_SIZE", "512M").withEnv("HEAP_NEWSIZE", "128M")
                         .waitingFor(Wait.forLogMessage(".*Starting listening for CQL clients.*", 1)
                                 .withStartupTimeout(Duration.ofMinutes(3))));
-                yield Map.of("chirp.cassandra.contact.point",
+                yield Map.of("CHIRP_CASSANDRA_CONTACT_POINT",
                         cassandra.getHost() + ":" + cassandra.getMappedPort(9042),
-                        "chirp.cassandra.datacenter", "datacenter1");
+                        "CHIRP_CASSANDRA_DATACENTER", "datacenter1");
             }
             case ELASTICSEARCH -> {
                 GenericContainer<?> es = keep(new GenericContainer<>(
@@ -63,7 +63,7 @@ final class TestcontainersProvider implements SharedEngines.EngineProvider {
                         .withEnv("ES_JAVA_OPTS", "-Xms512m -Xmx512m")
                         .waitingFor(Wait.forHttp("/_cluster/health?wait_for_status=yellow")
                                 .withStartupTimeout(Duration.ofMinutes(3))));
-                yield Map.of("chirp.elasticsearch.url", "http://" + es.getHost() + ":" + es.getMappedPort(9200));
+                yield Map.of("CHIRP_ELASTICSEARCH_URL", "http://" + es.getHost() + ":" + es.getMappedPort(9200));
             }
         };
     }
