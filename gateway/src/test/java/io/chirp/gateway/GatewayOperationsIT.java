@@ -59,6 +59,8 @@ class GatewayOperationsIT extends OperationsContract implements TestPropertyProv
         JsonNode services = health().path("details").path("services").path("details");
         for (String service : SERVICES) {
             assertEquals("UP", services.path(service).path("status").asText(), services.toPrettyString());
+            assertEquals("UP", services.path(service).path("components").path("jdbc").asText(),
+                    "each service's own components are reported: " + services.toPrettyString());
         }
     }
 }

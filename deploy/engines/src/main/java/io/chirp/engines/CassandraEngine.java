@@ -118,6 +118,7 @@ public final class CassandraEngine implements RunningEngine {
         return cqlPort;
     }
 
+    @Override
     public long pid() {
         return process.pid();
     }

@@ -72,6 +72,7 @@ public final class ElasticsearchEngine implements RunningEngine {
         return httpPort;
     }
 
+    @Override
     public long pid() {
         return process.pid();
     }

@@ -147,6 +147,7 @@ public final class KafkaEngine implements RunningEngine {
         return port;
     }
 
+    @Override
     public long pid() {
         return process.pid();
     }

@@ -91,6 +91,7 @@ public final class PostgresEngine implements RunningEngine {
         return port;
     }
 
+    @Override
     public long pid() {
         return pid;
     }

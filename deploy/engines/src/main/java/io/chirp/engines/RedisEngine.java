@@ -101,6 +101,7 @@ public final class RedisEngine implements RunningEngine {
         return port;
     }
 
+    @Override
     public long pid() {
         return process.pid();
     }

@@ -9,6 +9,9 @@ public interface RunningEngine extends AutoCloseable {
     /** How clients reach it: a JDBC URL, {@code redis://…}, {@code host:port} or {@code http://…}. */
     String endpoint();
 
+    /** The pid of the engine's server process (the postmaster for PostgreSQL). */
+    long pid();
+
     @Override
     void close();
 }

@@ -1,5 +1,6 @@
 package io.chirp.gateway.routing;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,8 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
 import jakarta.inject.Singleton;
@@ -22,48 +25,74 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code services} in the gateway's {@code /health}: every service's own {@code /health},
- * asked in parallel (non-blocking, each with a timeout), so one URL tells whether the whole
- * system, stores included, is up. DOWN as soon as one service is down or does not answer.
+ * asked in parallel (non-blocking, each with a timeout), with the status of each of its
+ * components (its stores among them), so one URL tells whether the whole system is up.
+ * DOWN as soon as one service is down or does not answer.
  */
 @Singleton
 class DownstreamHealthIndicator implements HealthIndicator {
 
     private final List<ServiceEndpoint> services;
     private final HttpClient client;
+    private final JsonMapper json;
     private final Duration timeout;
 
-    DownstreamHealthIndicator(List<ServiceEndpoint> services, @Client HttpClient client,
+    DownstreamHealthIndicator(List<ServiceEndpoint> services, @Client HttpClient client, JsonMapper json,
                               @Value("${chirp.gateway.health-timeout:3s}") Duration timeout) {
         this.services = services;
         this.client = client;
+        this.json = json;
         this.timeout = timeout;
     }
 
     @Override
     public Publisher<HealthResult> getResult() {
         return Flux.fromIterable(services)
-                .flatMap(service -> Mono.from(client.exchange(
-                                HttpRequest.GET(service.healthUri()), String.class))
+                .flatMap(service -> Mono.from(client.exchange(HttpRequest.GET(service.healthUri()), String.class))
                         .timeout(timeout)
-                        .map(response -> Map.entry(service, statusOf(response)))
-                        .onErrorResume(e -> Mono.just(Map.entry(service, HealthStatus.DOWN))))
+                        .map(response -> describe(service, response.code(), response.body()))
+                        .onErrorResume(HttpClientResponseException.class, e ->
+                                Mono.just(describe(service, e.code(), e.getResponse().getBody(String.class).orElse(null))))
+                        .onErrorResume(e -> Mono.just(describe(service, 0, null))))
                 .collectList()
                 .map(results -> {
                     Map<String, Object> details = new TreeMap<>();
                     boolean allUp = !results.isEmpty();
-                    for (var result : results) {
-                        Map<String, Object> detail = new LinkedHashMap<>();
-                        detail.put("status", result.getValue().getName());
-                        detail.put("url", result.getKey().url().toString());
-                        details.put(result.getKey().name(), detail);
-                        allUp &= HealthStatus.UP.equals(result.getValue());
+                    for (Map<String, Object> result : results) {
+                        details.put((String) result.remove("name"), result);
+                        allUp &= HealthStatus.UP.getName().equals(result.get("status"));
                     }
                     return HealthResult.builder("services", allUp ? HealthStatus.UP : HealthStatus.DOWN)
                             .details(details).build();
                 });
     }
 
-    private static HealthStatus statusOf(HttpResponse<String> response) {
-        return response.code() == 200 ? HealthStatus.UP : HealthStatus.DOWN;
+    /** {name, status, url, components: {component: status}} of one service's answer. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> describe(ServiceEndpoint service, int code, String body) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("name", service.name());
+        result.put("status", code == 200 ? HealthStatus.UP.getName() : HealthStatus.DOWN.getName());
+        result.put("url", service.url().toString());
+        if (body != null) {
+            try {
+                Map<String, Object> health = json.readValue(body, Map.class);
+                Object components = health.get("details");
+                if (components instanceof Map<?, ?> map) {
+                    Map<String, Object> statuses = new TreeMap<>();
+                    ((Map<String, Object>) map).forEach((name, detail) -> {
+                        if (detail instanceof Map<?, ?> d) {
+                            statuses.put(name, String.valueOf(d.get("status")));
+                        }
+                    });
+                    result.put("components", statuses);
+                }
+            } catch (IOException e) {
+                result.put("error", "unreadable /health answer");
+            }
+        } else if (code == 0) {
+            result.put("error", "no answer within " + timeout.toMillis() + " ms");
+        }
+        return result;
     }
 }

@@ -16,7 +16,8 @@ import io.micronaut.http.annotation.Get;
 class StubServiceController {
 
     @Get("/health")
-    Map<String, String> health(String name) {
-        return Map.of("status", "UP", "name", name);
+    Map<String, Object> health(String name) {
+        return Map.of("status", "UP", "name", name,
+                "details", Map.of("jdbc", Map.of("status", "UP"), "kafka", Map.of("status", "UP")));
     }
 }
