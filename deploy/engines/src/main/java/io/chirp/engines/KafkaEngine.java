@@ -75,7 +75,8 @@ public final class KafkaEngine implements RunningEngine {
             if (!Files.exists(logs.resolve("meta.properties"))) {
                 ChildProcess format = ChildProcess.start("kafka-format",
                         JavaChild.command(JavaChild.currentJava(), dir, flags, classpath, "kafka.tools.StorageTool",
-                                List.of("format", "-t", clusterId(), "-c", config.toAbsolutePath().toString())),
+                                // "=" form: a base64url id may start with '-', which would read as an option
+                                List.of("format", "--cluster-id=" + clusterId(), "--config=" + config.toAbsolutePath())),
                         dir, log, Map.of(), registry);
                 awaitExit(format, Duration.ofSeconds(60));
             }

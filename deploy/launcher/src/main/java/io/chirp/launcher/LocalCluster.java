@@ -221,6 +221,8 @@ final class LocalCluster {
         env.put("CHIRP_CASSANDRA_CONTACT_POINT", "127.0.0.1:" + ports.of("cassandra"));
         env.put("CHIRP_CASSANDRA_DATACENTER", CassandraEngine.DATACENTER);
         env.put("CHIRP_ELASTICSEARCH_URL", "http://127.0.0.1:" + ports.of("elasticsearch"));
+        // user-service signs tokens with it (generated on first start); the others read its JWKS
+        env.put("CHIRP_JWT_KEY_FILE", home.resolve("keys/jwt-rsa.pem").toString());
         for (ServiceSpec service : ServiceSpec.ALL) {
             env.put("CHIRP_" + service.name().toUpperCase().replace('-', '_') + "_URL",
                     "http://127.0.0.1:" + ports.of(service.name()));

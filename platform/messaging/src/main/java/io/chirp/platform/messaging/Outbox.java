@@ -1,0 +1,84 @@
+package io.chirp.platform.messaging;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Objects;
+
+import javax.sql.DataSource;
+
+/**
+ * Writes events to the transactional outbox of one physical database, in the caller's
+ * transaction, so an event exists exactly when the change it describes was committed.
+ * <p>
+ * The table (every sharded service's {@code V1__outbox.sql}):
+ * <pre>{@code
+ * CREATE TABLE outbox (
+ *     id            bigserial   PRIMARY KEY,
+ *     event_id      uuid        NOT NULL UNIQUE,
+ *     topic         text        NOT NULL,
+ *     message_key   text        NOT NULL,
+ *     event_type    text        NOT NULL,
+ *     payload       jsonb       NOT NULL,
+ *     created_at    timestamptz NOT NULL DEFAULT now(),
+ *     sent_at       timestamptz
+ * );
+ * CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_at IS NULL;
+ * }</pre>
+ * Rows are published by an {@link OutboxRelay} in {@code id} order. Within one key, {@code id}
+ * order is the order in which the writers inserted; writers that lock the aggregate before
+ * appending its event therefore get their events published in commit order.
+ * <p>
+ * Pattern: Chris Richardson, "Pattern: Transactional outbox",
+ * <a href="https://microservices.io/patterns/data/transactional-outbox.html">microservices.io</a>.
+ */
+public final class Outbox {
+
+    private static final String INSERT =
+            "INSERT INTO outbox (event_id, topic, message_key, event_type, payload) VALUES (?, ?, ?, ?, ?::jsonb)";
+    private static final String BACKLOG = "SELECT count(*) FROM outbox WHERE sent_at IS NULL";
+
+    private Outbox() {
+    }
+
+    /**
+     * Inserts {@code message} as an unsent row on {@code connection}. It neither commits nor
+     * changes the auto-commit mode: the row becomes visible to the relay when the caller's
+     * transaction commits, and disappears with it when the caller rolls back.
+     *
+     * @throws SQLException if the insert fails, e.g. a unique violation (SQLState {@code 23505})
+     *                      when {@code eventId} is already in the outbox, or invalid JSON
+     *                      (SQLState {@code 22P02}); the caller's transaction is then aborted
+     */
+    public static void append(Connection connection, OutboxMessage message) throws SQLException {
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(message, "message");
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            insert.setObject(1, message.eventId());
+            insert.setString(2, message.topic());
+            insert.setString(3, message.key());
+            insert.setString(4, message.eventType());
+            insert.setString(5, message.payloadJson());
+            insert.executeUpdate();
+        }
+    }
+
+    /**
+     * The number of committed rows not yet published ({@code sent_at IS NULL}), read on a
+     * connection of its own: the relay's lag in events, for health checks, metrics and tests.
+     *
+     * @throws MessagingException if the database cannot be queried
+     */
+    public static long backlog(DataSource dataSource) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement count = connection.prepareStatement(BACKLOG);
+             ResultSet rows = count.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new MessagingException("cannot count the outbox backlog", e);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.chirp.user.config;
+
+import java.time.Duration;
+
+import io.chirp.user.domain.FollowService;
+import io.chirp.user.domain.RegistrationService;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Singleton;
+
+/**
+ * Finishes what a crash interrupted: registration sagas left STARTED are compensated and
+ * follow sagas left between their steps are completed (or compensated). Runs on every
+ * instance; each step is idempotent, so overlapping runs are harmless.
+ */
+@Singleton
+class SagaRecovery {
+
+    private final RegistrationService registrations;
+    private final FollowService follows;
+    private final Duration stalledAfter;
+
+    SagaRecovery(RegistrationService registrations, FollowService follows,
+                 @Value("${chirp.sagas.stalled-after:1m}") Duration stalledAfter) {
+        this.registrations = registrations;
+        this.follows = follows;
+        this.stalledAfter = stalledAfter;
+    }
+
+    @Scheduled(fixedDelay = "${chirp.sagas.recovery-interval:30s}", initialDelay = "10s")
+    void recover() {
+        registrations.recoverStalled(stalledAfter);
+        follows.recoverStalled(stalledAfter);
+    }
+}

@@ -1,0 +1,58 @@
+package io.chirp.user.domain;
+
+import java.time.Clock;
+import java.util.UUID;
+
+import io.chirp.platform.events.UserDeletionRequested;
+import io.chirp.platform.events.UserUpdated;
+import io.chirp.platform.sharding.LogicalShards;
+import jakarta.inject.Singleton;
+
+/** Reading and changing one's profile, and starting the account-deletion saga. */
+@Singleton
+public class ProfileService {
+
+    private final UserStore users;
+    private final Clock clock;
+
+    public ProfileService(UserStore users, Clock clock) {
+        this.users = users;
+        this.clock = clock;
+    }
+
+    public User get(long id) {
+        return users.find(id).orElseThrow(() -> new Exceptions.UserNotFound(Long.toString(id)));
+    }
+
+    public User byUsername(String username) {
+        return users.claimedBy(ClaimKind.USERNAME, LogicalShards.normalizeKey(username))
+                .flatMap(users::find)
+                .orElseThrow(() -> new Exceptions.UserNotFound(username));
+    }
+
+    /** Changes the given fields; a null field keeps its value. */
+    public User update(long userId, String displayName, String bio) {
+        User current = get(userId);
+        String newDisplayName = displayName == null ? current.displayName() : displayName;
+        String newBio = bio == null ? current.bio() : bio;
+        return users.updateProfile(userId, newDisplayName, newBio, new UserUpdated(UUID.randomUUID(), clock.instant(),
+                        UserUpdated.SCHEMA_VERSION, userId, current.username(), newDisplayName, newBio))
+                .orElseThrow(() -> new Exceptions.UserNotFound(Long.toString(userId)));
+    }
+
+    /**
+     * Starts the account-deletion saga: from now on the user is not found; the participants
+     * remove their parts on {@code UserDeletionRequested}.
+     *
+     * @return the saga's id
+     */
+    public UUID requestDeletion(long userId) {
+        UUID deletionId = UUID.randomUUID();
+        boolean started = users.startDeletion(userId, new UserDeletionRequested(UUID.randomUUID(), clock.instant(),
+                UserDeletionRequested.SCHEMA_VERSION, userId, deletionId));
+        if (!started) {
+            throw new Exceptions.UserNotFound(Long.toString(userId));
+        }
+        return deletionId;
+    }
+}

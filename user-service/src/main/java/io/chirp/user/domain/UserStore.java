@@ -1,0 +1,55 @@
+package io.chirp.user.domain;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.chirp.platform.events.UserDeletionRequested;
+import io.chirp.platform.events.UserRegistered;
+import io.chirp.platform.events.UserUpdated;
+
+/**
+ * Users, claims and registration sagas across the physical shards. Every method that changes
+ * state and has an event writes the event to the same shard's outbox in the same transaction.
+ */
+public interface UserStore {
+
+    /** The active user with this id. */
+    Optional<User> find(long id);
+
+    /** Active users by id, fetched with one query per physical shard; missing ids are left out. */
+    Map<Long, User> findAll(Collection<Long> ids);
+
+    /** The user id holding the claim on {@code key} (lower-cased), if any. */
+    Optional<Long> claimedBy(ClaimKind kind, String key);
+
+    /** The stored password hash of an active user. */
+    Optional<String> passwordHash(long userId);
+
+    /** Saga step 0: records the saga as STARTED on the user's shard. */
+    void startRegistration(Registration registration);
+
+    /**
+     * Saga steps 1 and 2: takes the claim for this registration. True when the claim is now
+     * held by this registration (also when it already was: retries are safe).
+     */
+    boolean claim(ClaimKind kind, String key, long userId, UUID registrationId);
+
+    /** Compensation: releases whatever claims this registration holds and marks it COMPENSATED. */
+    void compensate(Registration registration);
+
+    /** Saga step 3: the user row, the outbox event and the saga's DONE, in one transaction. */
+    void createUser(Registration registration, User user, String passwordHash, UserRegistered event);
+
+    /** Registrations still STARTED after {@code olderThan}: crashed half-way. */
+    List<Registration> stalledRegistrations(Duration olderThan);
+
+    /** Updates display name and bio; returns the updated user. */
+    Optional<User> updateProfile(long userId, String displayName, String bio, UserUpdated event);
+
+    /** Marks the user DELETING (no longer found) and records the account-deletion saga. */
+    boolean startDeletion(long userId, UserDeletionRequested event);
+}

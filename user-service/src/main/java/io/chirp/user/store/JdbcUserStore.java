@@ -1,0 +1,261 @@
+package io.chirp.user.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import io.chirp.platform.events.UserDeletionRequested;
+import io.chirp.platform.events.UserRegistered;
+import io.chirp.platform.events.UserUpdated;
+import io.chirp.user.domain.ClaimKind;
+import io.chirp.user.domain.Registration;
+import io.chirp.user.domain.User;
+import io.chirp.user.domain.UserStore;
+import jakarta.inject.Singleton;
+
+/** {@link UserStore} on the sharded PostgreSQL databases, routed by {@link ShardRouter}. */
+@Singleton
+class JdbcUserStore implements UserStore {
+
+    private static final String USER_COLUMNS = "id, username, email, display_name, bio, followers_count,"
+            + " following_count, tweet_count, created_at";
+
+    private final ShardRouter shards;
+    private final OutboxEvents outbox;
+
+    JdbcUserStore(ShardRouter shards, OutboxEvents outbox) {
+        this.shards = shards;
+        this.outbox = outbox;
+    }
+
+    @Override
+    public Optional<User> find(long id) {
+        return Jdbc.read(shards.forUser(id), c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT " + USER_COLUMNS + " FROM users WHERE id = ? AND status = 'ACTIVE'")) {
+                s.setLong(1, id);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(user(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Map<Long, User> findAll(Collection<Long> ids) {
+        Map<Long, User> found = new HashMap<>();
+        shards.groupByDatabase(ids).forEach((db, group) -> Jdbc.read(db, c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT " + USER_COLUMNS + " FROM users WHERE id = ANY(?) AND status = 'ACTIVE'")) {
+                s.setArray(1, c.createArrayOf("bigint", group.toArray()));
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        User user = user(rs);
+                        found.put(user.id(), user);
+                    }
+                }
+            }
+            return null;
+        }));
+        return found;
+    }
+
+    @Override
+    public Optional<Long> claimedBy(ClaimKind kind, String key) {
+        return Jdbc.read(shards.forKey(key), c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT c.user_id FROM claims c WHERE c.kind = ? AND c.value = ?")) {
+                s.setString(1, kind.name());
+                s.setString(2, key);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<String> passwordHash(long userId) {
+        return Jdbc.read(shards.forUser(userId), c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT password_hash FROM users WHERE id = ? AND status = 'ACTIVE'")) {
+                s.setLong(1, userId);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void startRegistration(Registration r) {
+        Jdbc.inTransaction(shards.forUser(r.userId()), c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO registrations (id, user_id, username_key,"
+                    + " email_key, state) VALUES (?, ?, ?, ?, 'STARTED')")) {
+                s.setObject(1, r.id());
+                s.setLong(2, r.userId());
+                s.setString(3, r.usernameKey());
+                s.setString(4, r.emailKey());
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public boolean claim(ClaimKind kind, String key, long userId, UUID registrationId) {
+        return Jdbc.inTransaction(shards.forKey(key), c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO claims (kind, value, user_id, registration_id)"
+                    + " VALUES (?, ?, ?, ?) ON CONFLICT (kind, value) DO NOTHING")) {
+                s.setString(1, kind.name());
+                s.setString(2, key);
+                s.setLong(3, userId);
+                s.setObject(4, registrationId);
+                if (s.executeUpdate() == 1) {
+                    return true;
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT registration_id FROM claims WHERE kind = ? AND value = ?")) {
+                s.setString(1, kind.name());
+                s.setString(2, key);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() && registrationId.equals(rs.getObject(1, UUID.class));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void compensate(Registration r) {
+        releaseClaim(ClaimKind.USERNAME, r.usernameKey(), r.id());
+        releaseClaim(ClaimKind.EMAIL, r.emailKey(), r.id());
+        Jdbc.inTransaction(shards.forUser(r.userId()), c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE registrations SET state = 'COMPENSATED',"
+                    + " updated_at = now() WHERE id = ? AND state = 'STARTED'")) {
+                s.setObject(1, r.id());
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    /** Deletes the claim only if this registration holds it: never another's. */
+    private void releaseClaim(ClaimKind kind, String key, UUID registrationId) {
+        Jdbc.inTransaction(shards.forKey(key), c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "DELETE FROM claims WHERE kind = ? AND value = ? AND registration_id = ?")) {
+                s.setString(1, kind.name());
+                s.setString(2, key);
+                s.setObject(3, registrationId);
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void createUser(Registration r, User u, String passwordHash, UserRegistered event) {
+        Jdbc.inTransaction(shards.forUser(u.id()), c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO users (id, username, email, display_name, bio,"
+                    + " password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                s.setLong(1, u.id());
+                s.setString(2, u.username());
+                s.setString(3, u.email());
+                s.setString(4, u.displayName());
+                s.setString(5, u.bio());
+                s.setString(6, passwordHash);
+                s.setTimestamp(7, Timestamp.from(u.createdAt()));
+                s.setTimestamp(8, Timestamp.from(u.createdAt()));
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("UPDATE registrations SET state = 'DONE', updated_at = now()"
+                    + " WHERE id = ? AND state = 'STARTED'")) {
+                s.setObject(1, r.id());
+                if (s.executeUpdate() != 1) {
+                    throw new IllegalStateException("registration " + r.id() + " is no longer STARTED");
+                }
+            }
+            outbox.append(c, event.eventId(), u.id(), event);
+            return null;
+        });
+    }
+
+    @Override
+    public List<Registration> stalledRegistrations(Duration olderThan) {
+        List<Registration> stalled = new ArrayList<>();
+        for (DataSource db : shards.all().values()) {
+            Jdbc.read(db, c -> {
+                try (PreparedStatement s = c.prepareStatement("SELECT id, user_id, username_key, email_key"
+                        + " FROM registrations WHERE state = 'STARTED' AND updated_at < ?")) {
+                    s.setTimestamp(1, Timestamp.from(Instant.now().minus(olderThan)));
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            stalled.add(new Registration(rs.getObject(1, UUID.class), rs.getLong(2),
+                                    rs.getString(3), rs.getString(4), Registration.State.STARTED));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return stalled;
+    }
+
+    @Override
+    public Optional<User> updateProfile(long userId, String displayName, String bio, UserUpdated event) {
+        return Jdbc.inTransaction(shards.forUser(userId), c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE users SET display_name = ?, bio = ?,"
+                    + " updated_at = now() WHERE id = ? AND status = 'ACTIVE' RETURNING " + USER_COLUMNS)) {
+                s.setString(1, displayName);
+                s.setString(2, bio);
+                s.setLong(3, userId);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    User user = user(rs);
+                    outbox.append(c, event.eventId(), userId, event);
+                    return Optional.of(user);
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean startDeletion(long userId, UserDeletionRequested event) {
+        return Jdbc.inTransaction(shards.forUser(userId), c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE users SET status = 'DELETING', updated_at = now()"
+                    + " WHERE id = ? AND status = 'ACTIVE'")) {
+                s.setLong(1, userId);
+                if (s.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO deletions (id, user_id, state) VALUES (?, ?, 'REQUESTED')")) {
+                s.setObject(1, event.deletionId());
+                s.setLong(2, userId);
+                s.executeUpdate();
+            }
+            outbox.append(c, event.eventId(), userId, event);
+            return true;
+        });
+    }
+
+    private static User user(ResultSet rs) throws SQLException {
+        return new User(rs.getLong("id"), rs.getString("username"), rs.getString("email"),
+                rs.getString("display_name"), rs.getString("bio"), rs.getLong("followers_count"),
+                rs.getLong("following_count"), rs.getLong("tweet_count"), rs.getTimestamp("created_at").toInstant());
+    }
+
+}
