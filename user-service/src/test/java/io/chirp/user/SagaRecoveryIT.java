@@ -28,7 +28,7 @@ import io.chirp.platform.testing.RealEngines;
 import io.chirp.user.config.OutboxRelays;
 import io.chirp.user.domain.FollowService;
 import io.chirp.user.domain.RegistrationService;
-import io.chirp.user.store.ShardRouter;
+import io.chirp.platform.sharding.ShardedDataSources;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
@@ -46,7 +46,7 @@ class SagaRecoveryIT {
     HttpClient http;
 
     @Inject
-    ShardRouter shards;
+    ShardedDataSources shards;
 
     @Inject
     RegistrationService registrations;
@@ -88,7 +88,7 @@ class SagaRecoveryIT {
         long userId = ids.next(LogicalShards.forUser());
         UUID registration = UUID.randomUUID();
         // the state a process leaves when it dies after claiming both values, before creating the user
-        execute(shards.forUser(userId), "INSERT INTO registrations (id, user_id, username_key, email_key, state,"
+        execute(shards.forId(userId), "INSERT INTO registrations (id, user_id, username_key, email_key, state,"
                 + " updated_at) VALUES (?, ?, ?, ?, 'STARTED', now() - interval '10 minutes')",
                 registration, userId, name, name + "@example.com");
         execute(shards.forKey(name), "INSERT INTO claims (kind, value, user_id, registration_id) VALUES"
@@ -99,7 +99,7 @@ class SagaRecoveryIT {
         assertTrue(registrations.recoverStalled(Duration.ofMinutes(1)) >= 1);
 
         assertEquals(0, count(shards.forKey(name), "SELECT count(*) FROM claims WHERE value = '" + name + "'"));
-        assertEquals("COMPENSATED", single(shards.forUser(userId),
+        assertEquals("COMPENSATED", single(shards.forId(userId),
                 "SELECT state FROM registrations WHERE id = '" + registration + "'"));
         register(name); // the name is free again
     }
@@ -109,16 +109,16 @@ class SagaRecoveryIT {
         long a = register(unique("ra"));
         long b = register(unique("rb"));
         // step 1 done (following row + pending saga), step 2 never ran
-        execute(shards.forUser(a), "INSERT INTO following (follower_id, followee_id, created_at) VALUES (?, ?, now())", a, b);
-        execute(shards.forUser(a), "UPDATE users SET following_count = following_count + 1 WHERE id = ?", a);
-        execute(shards.forUser(a), "INSERT INTO follow_sagas (follower_id, followee_id, updated_at)"
+        execute(shards.forId(a), "INSERT INTO following (follower_id, followee_id, created_at) VALUES (?, ?, now())", a, b);
+        execute(shards.forId(a), "UPDATE users SET following_count = following_count + 1 WHERE id = ?", a);
+        execute(shards.forId(a), "INSERT INTO follow_sagas (follower_id, followee_id, updated_at)"
                 + " VALUES (?, ?, now() - interval '10 minutes')", a, b);
 
         assertTrue(follows.recoverStalled(Duration.ofMinutes(1)) >= 1);
 
-        assertEquals(1, count(shards.forUser(b), "SELECT count(*) FROM followers WHERE followee_id = " + b
+        assertEquals(1, count(shards.forId(b), "SELECT count(*) FROM followers WHERE followee_id = " + b
                 + " AND follower_id = " + a));
-        assertEquals(0, count(shards.forUser(a), "SELECT count(*) FROM follow_sagas WHERE follower_id = " + a));
+        assertEquals(0, count(shards.forId(a), "SELECT count(*) FROM follow_sagas WHERE follower_id = " + a));
         Map<String, Object> pair = Map.of("followerId", a, "followeeId", b);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertEquals(1, events.matching("UserFollowed", pair).size(), events.summary()));
@@ -132,7 +132,7 @@ class SagaRecoveryIT {
         try {
             http.toBlocking().exchange(HttpRequest.PUT("/api/v1/users/me/following/" + b, "")
                     .bearerAuth(token(a)));
-            DataSource followeeShard = shards.forUser(b);
+            DataSource followeeShard = shards.forId(b);
             assertTrue(Outbox.backlog(followeeShard) > 0, "committed, not yet published");
             Map<String, Object> pair = Map.of("followerId", a, "followeeId", b);
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))

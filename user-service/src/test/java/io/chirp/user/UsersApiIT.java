@@ -34,7 +34,7 @@ import com.nimbusds.jwt.SignedJWT;
 
 import io.chirp.platform.testing.Engine;
 import io.chirp.platform.testing.RealEngines;
-import io.chirp.user.store.ShardRouter;
+import io.chirp.platform.sharding.ShardedDataSources;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -61,7 +61,7 @@ class UsersApiIT {
     EmbeddedServer server;
 
     @Inject
-    ShardRouter shards;
+    ShardedDataSources shards;
 
     UserEventsProbe events;
 

@@ -11,7 +11,7 @@ import org.apache.kafka.clients.producer.Producer;
 
 import io.chirp.platform.messaging.KafkaProducers;
 import io.chirp.platform.messaging.OutboxRelay;
-import io.chirp.user.store.ShardRouter;
+import io.chirp.platform.sharding.ShardedDataSources;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
@@ -26,7 +26,7 @@ public class OutboxRelays implements AutoCloseable {
     private final Producer<String, String> producer;
     private final List<OutboxRelay> relays = new ArrayList<>();
 
-    OutboxRelays(ShardRouter shards,
+    OutboxRelays(ShardedDataSources shards,
                  @Value("${kafka.bootstrap.servers}") String bootstrap,
                  @Value("${chirp.outbox.poll-interval:50ms}") Duration pollInterval,
                  @Value("${chirp.outbox.batch-size:500}") int batchSize) {

@@ -15,6 +15,8 @@ import javax.sql.DataSource;
 import io.chirp.platform.events.UserFollowed;
 import io.chirp.platform.events.UserUnfollowed;
 import io.chirp.user.domain.FollowStore;
+import io.chirp.platform.sharding.ShardJdbc;
+import io.chirp.platform.sharding.ShardedDataSources;
 import jakarta.inject.Singleton;
 
 /**
@@ -25,17 +27,17 @@ import jakarta.inject.Singleton;
 @Singleton
 class JdbcFollowStore implements FollowStore {
 
-    private final ShardRouter shards;
+    private final ShardedDataSources shards;
     private final OutboxEvents outbox;
 
-    JdbcFollowStore(ShardRouter shards, OutboxEvents outbox) {
+    JdbcFollowStore(ShardedDataSources shards, OutboxEvents outbox) {
         this.shards = shards;
         this.outbox = outbox;
     }
 
     @Override
     public void writeFollowing(long followerId, long followeeId) {
-        Jdbc.inTransaction(shards.forUser(followerId), c -> {
+        ShardJdbc.inTransaction(shards.forId(followerId), c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO follow_sagas (follower_id, followee_id)"
                     + " VALUES (?, ?) ON CONFLICT (follower_id, followee_id) DO UPDATE SET updated_at = now()")) {
                 s.setLong(1, followerId);
@@ -56,7 +58,7 @@ class JdbcFollowStore implements FollowStore {
 
     @Override
     public SecondStep writeFollower(long followerId, long followeeId, UserFollowed event) {
-        return Jdbc.inTransaction(shards.forUser(followeeId), c -> {
+        return ShardJdbc.inTransaction(shards.forId(followeeId), c -> {
             // lock the followee's row: a concurrent deletion either precedes us (refused) or follows us
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT 1 FROM users WHERE id = ? AND status = 'ACTIVE' FOR SHARE")) {
@@ -83,7 +85,7 @@ class JdbcFollowStore implements FollowStore {
 
     @Override
     public void removeFollowing(long followerId, long followeeId) {
-        Jdbc.inTransaction(shards.forUser(followerId), c -> {
+        ShardJdbc.inTransaction(shards.forId(followerId), c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "DELETE FROM following WHERE follower_id = ? AND followee_id = ?")) {
                 s.setLong(1, followerId);
@@ -98,7 +100,7 @@ class JdbcFollowStore implements FollowStore {
 
     @Override
     public boolean removeFollower(long followerId, long followeeId, UserUnfollowed event) {
-        return Jdbc.inTransaction(shards.forUser(followeeId), c -> {
+        return ShardJdbc.inTransaction(shards.forId(followeeId), c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "DELETE FROM followers WHERE followee_id = ? AND follower_id = ?")) {
                 s.setLong(1, followeeId);
@@ -115,7 +117,7 @@ class JdbcFollowStore implements FollowStore {
 
     @Override
     public void finishSaga(long followerId, long followeeId) {
-        Jdbc.inTransaction(shards.forUser(followerId), c -> {
+        ShardJdbc.inTransaction(shards.forId(followerId), c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "DELETE FROM follow_sagas WHERE follower_id = ? AND followee_id = ?")) {
                 s.setLong(1, followerId);
@@ -129,7 +131,7 @@ class JdbcFollowStore implements FollowStore {
     public List<long[]> stalledSagas(Duration olderThan) {
         List<long[]> stalled = new ArrayList<>();
         for (DataSource db : shards.all().values()) {
-            Jdbc.read(db, c -> {
+            ShardJdbc.read(db, c -> {
                 try (PreparedStatement s = c.prepareStatement(
                         "SELECT follower_id, followee_id FROM follow_sagas WHERE updated_at < ?")) {
                     s.setTimestamp(1, Timestamp.from(Instant.now().minus(olderThan)));
@@ -158,7 +160,7 @@ class JdbcFollowStore implements FollowStore {
     /** Keyset page, newest edge first, on the shard that owns {@code userId}'s side. */
     private IdPage page(String table, String ownerColumn, String otherColumn, long userId, Optional<Cursor> after,
                         int limit) {
-        return Jdbc.read(shards.forUser(userId), c -> {
+        return ShardJdbc.read(shards.forId(userId), c -> {
             String sql = "SELECT " + otherColumn + ", created_at FROM " + table + " WHERE " + ownerColumn + " = ?"
                     + (after.isPresent() ? " AND (created_at, " + otherColumn + ") < (?, ?)" : "")
                     + " ORDER BY created_at DESC, " + otherColumn + " DESC LIMIT ?";
@@ -191,7 +193,7 @@ class JdbcFollowStore implements FollowStore {
 
     @Override
     public List<Long> followerIds(long userId, long afterId, int limit) {
-        return Jdbc.read(shards.forUser(userId), c -> {
+        return ShardJdbc.read(shards.forId(userId), c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT follower_id FROM followers WHERE followee_id = ?"
                     + " AND follower_id > ? ORDER BY follower_id LIMIT ?")) {
                 s.setLong(1, userId);

@@ -23,26 +23,28 @@ import io.chirp.user.domain.ClaimKind;
 import io.chirp.user.domain.Registration;
 import io.chirp.user.domain.User;
 import io.chirp.user.domain.UserStore;
+import io.chirp.platform.sharding.ShardJdbc;
+import io.chirp.platform.sharding.ShardedDataSources;
 import jakarta.inject.Singleton;
 
-/** {@link UserStore} on the sharded PostgreSQL databases, routed by {@link ShardRouter}. */
+/** {@link UserStore} on the sharded PostgreSQL databases, routed by {@link ShardedDataSources}. */
 @Singleton
 class JdbcUserStore implements UserStore {
 
     private static final String USER_COLUMNS = "id, username, email, display_name, bio, followers_count,"
             + " following_count, tweet_count, created_at";
 
-    private final ShardRouter shards;
+    private final ShardedDataSources shards;
     private final OutboxEvents outbox;
 
-    JdbcUserStore(ShardRouter shards, OutboxEvents outbox) {
+    JdbcUserStore(ShardedDataSources shards, OutboxEvents outbox) {
         this.shards = shards;
         this.outbox = outbox;
     }
 
     @Override
     public Optional<User> find(long id) {
-        return Jdbc.read(shards.forUser(id), c -> {
+        return ShardJdbc.read(shards.forId(id), c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT " + USER_COLUMNS + " FROM users WHERE id = ? AND status = 'ACTIVE'")) {
                 s.setLong(1, id);
@@ -56,7 +58,7 @@ class JdbcUserStore implements UserStore {
     @Override
     public Map<Long, User> findAll(Collection<Long> ids) {
         Map<Long, User> found = new HashMap<>();
-        shards.groupByDatabase(ids).forEach((db, group) -> Jdbc.read(db, c -> {
+        shards.groupByPhysical(ids).forEach((physical, group) -> ShardJdbc.read(shards.all().get(physical), c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT " + USER_COLUMNS + " FROM users WHERE id = ANY(?) AND status = 'ACTIVE'")) {
                 s.setArray(1, c.createArrayOf("bigint", group.toArray()));
@@ -74,7 +76,7 @@ class JdbcUserStore implements UserStore {
 
     @Override
     public Optional<Long> claimedBy(ClaimKind kind, String key) {
-        return Jdbc.read(shards.forKey(key), c -> {
+        return ShardJdbc.read(shards.forKey(key), c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT c.user_id FROM claims c WHERE c.kind = ? AND c.value = ?")) {
                 s.setString(1, kind.name());
@@ -88,7 +90,7 @@ class JdbcUserStore implements UserStore {
 
     @Override
     public Optional<String> passwordHash(long userId) {
-        return Jdbc.read(shards.forUser(userId), c -> {
+        return ShardJdbc.read(shards.forId(userId), c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT password_hash FROM users WHERE id = ? AND status = 'ACTIVE'")) {
                 s.setLong(1, userId);
@@ -101,7 +103,7 @@ class JdbcUserStore implements UserStore {
 
     @Override
     public void startRegistration(Registration r) {
-        Jdbc.inTransaction(shards.forUser(r.userId()), c -> {
+        ShardJdbc.inTransaction(shards.forId(r.userId()), c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO registrations (id, user_id, username_key,"
                     + " email_key, state) VALUES (?, ?, ?, ?, 'STARTED')")) {
                 s.setObject(1, r.id());
@@ -115,7 +117,7 @@ class JdbcUserStore implements UserStore {
 
     @Override
     public boolean claim(ClaimKind kind, String key, long userId, UUID registrationId) {
-        return Jdbc.inTransaction(shards.forKey(key), c -> {
+        return ShardJdbc.inTransaction(shards.forKey(key), c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO claims (kind, value, user_id, registration_id)"
                     + " VALUES (?, ?, ?, ?) ON CONFLICT (kind, value) DO NOTHING")) {
                 s.setString(1, kind.name());
@@ -141,7 +143,7 @@ class JdbcUserStore implements UserStore {
     public void compensate(Registration r) {
         releaseClaim(ClaimKind.USERNAME, r.usernameKey(), r.id());
         releaseClaim(ClaimKind.EMAIL, r.emailKey(), r.id());
-        Jdbc.inTransaction(shards.forUser(r.userId()), c -> {
+        ShardJdbc.inTransaction(shards.forId(r.userId()), c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE registrations SET state = 'COMPENSATED',"
                     + " updated_at = now() WHERE id = ? AND state = 'STARTED'")) {
                 s.setObject(1, r.id());
@@ -152,7 +154,7 @@ class JdbcUserStore implements UserStore {
 
     /** Deletes the claim only if this registration holds it: never another's. */
     private void releaseClaim(ClaimKind kind, String key, UUID registrationId) {
-        Jdbc.inTransaction(shards.forKey(key), c -> {
+        ShardJdbc.inTransaction(shards.forKey(key), c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "DELETE FROM claims WHERE kind = ? AND value = ? AND registration_id = ?")) {
                 s.setString(1, kind.name());
@@ -165,7 +167,7 @@ class JdbcUserStore implements UserStore {
 
     @Override
     public void createUser(Registration r, User u, String passwordHash, UserRegistered event) {
-        Jdbc.inTransaction(shards.forUser(u.id()), c -> {
+        ShardJdbc.inTransaction(shards.forId(u.id()), c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO users (id, username, email, display_name, bio,"
                     + " password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setLong(1, u.id());
@@ -194,7 +196,7 @@ class JdbcUserStore implements UserStore {
     public List<Registration> stalledRegistrations(Duration olderThan) {
         List<Registration> stalled = new ArrayList<>();
         for (DataSource db : shards.all().values()) {
-            Jdbc.read(db, c -> {
+            ShardJdbc.read(db, c -> {
                 try (PreparedStatement s = c.prepareStatement("SELECT id, user_id, username_key, email_key"
                         + " FROM registrations WHERE state = 'STARTED' AND updated_at < ?")) {
                     s.setTimestamp(1, Timestamp.from(Instant.now().minus(olderThan)));
@@ -213,7 +215,7 @@ class JdbcUserStore implements UserStore {
 
     @Override
     public Optional<User> updateProfile(long userId, String displayName, String bio, UserUpdated event) {
-        return Jdbc.inTransaction(shards.forUser(userId), c -> {
+        return ShardJdbc.inTransaction(shards.forId(userId), c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE users SET display_name = ?, bio = ?,"
                     + " updated_at = now() WHERE id = ? AND status = 'ACTIVE' RETURNING " + USER_COLUMNS)) {
                 s.setString(1, displayName);
@@ -233,7 +235,7 @@ class JdbcUserStore implements UserStore {
 
     @Override
     public boolean startDeletion(long userId, UserDeletionRequested event) {
-        return Jdbc.inTransaction(shards.forUser(userId), c -> {
+        return ShardJdbc.inTransaction(shards.forId(userId), c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE users SET status = 'DELETING', updated_at = now()"
                     + " WHERE id = ? AND status = 'ACTIVE'")) {
                 s.setLong(1, userId);
