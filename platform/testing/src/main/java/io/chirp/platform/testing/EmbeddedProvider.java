@@ -22,6 +22,7 @@ final class EmbeddedProvider implements SharedEngines.EngineProvider {
     private final Path dir;
     private final ProcessRegistry registry;
     private final List<RunningEngine> running = Collections.synchronizedList(new ArrayList<>());
+    private RedisEngine redis;
 
     EmbeddedProvider(Path dir) {
         this.dir = dir;
@@ -43,8 +44,10 @@ final class EmbeddedProvider implements SharedEngines.EngineProvider {
                         "CHIRP_DB_USER", PostgresEngine.USER,
                         "CHIRP_DB_PASSWORD", "");
             }
-            case REDIS -> Map.of("CHIRP_REDIS_URI",
-                    keep(RedisEngine.start(dir.resolve("redis"), Ports.freePort(), false, registry)).endpoint());
+            case REDIS -> {
+                redis = keep(RedisEngine.start(dir.resolve("redis"), Ports.freePort(), false, registry));
+                yield Map.of("CHIRP_REDIS_URI", redis.endpoint());
+            }
             case KAFKA -> Map.of("CHIRP_KAFKA_BOOTSTRAP",
                     keep(KafkaEngine.start(dir.resolve("kafka"), Ports.freePort(), Ports.freePort(), registry))
                             .endpoint());
@@ -56,6 +59,23 @@ final class EmbeddedProvider implements SharedEngines.EngineProvider {
                     keep(ElasticsearchEngine.start(dir.resolve("elasticsearch"), Ports.freePort(),
                             Ports.freePort(), registry)).endpoint());
         };
+    }
+
+    @Override
+    public void stop(Engine engine) {
+        if (engine != Engine.REDIS || redis == null) {
+            SharedEngines.EngineProvider.super.stop(engine);
+        }
+        redis.close();
+        running.remove(redis);
+    }
+
+    @Override
+    public void restart(Engine engine) {
+        if (engine != Engine.REDIS || redis == null) {
+            SharedEngines.EngineProvider.super.restart(engine);
+        }
+        redis = keep(RedisEngine.start(dir.resolve("redis"), redis.port(), false, registry));
     }
 
     private <T extends RunningEngine> T keep(T engine) {

@@ -83,6 +83,19 @@ public final class SharedEngines {
         started.addAll(missing);
     }
 
+    /**
+     * Stops a running engine, keeping its address, to test what happens while it is down.
+     * Supported for {@link Engine#REDIS} (the embedded provider).
+     */
+    public synchronized void stop(Engine engine) {
+        provider.stop(engine);
+    }
+
+    /** Starts again an engine stopped by {@link #stop(Engine)}, on the same address, with no data. */
+    public synchronized void restart(Engine engine) {
+        provider.restart(engine);
+    }
+
     /** Every published address so far (see the class comment for the keys). */
     public Map<String, String> properties() {
         return Map.copyOf(properties);
@@ -142,6 +155,16 @@ public final class SharedEngines {
 
         /** Starts {@code engine} and returns the properties to publish. */
         Map<String, String> start(Engine engine);
+
+        /** Stops a started engine, keeping its port. */
+        default void stop(Engine engine) {
+            throw new UnsupportedOperationException("stopping " + engine + " is not supported here");
+        }
+
+        /** Starts a stopped engine again on its port. */
+        default void restart(Engine engine) {
+            throw new UnsupportedOperationException("restarting " + engine + " is not supported here");
+        }
 
         @Override
         void close();

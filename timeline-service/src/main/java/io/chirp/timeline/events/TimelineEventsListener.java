@@ -1,0 +1,84 @@
+package io.chirp.timeline.events;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+import io.chirp.platform.events.AccountDeletionStepDone;
+import io.chirp.platform.events.Topics;
+import io.chirp.platform.events.TweetCreated;
+import io.chirp.platform.events.TweetDeleted;
+import io.chirp.platform.events.UserDeletionRequested;
+import io.chirp.platform.events.UserFollowed;
+import io.chirp.platform.events.UserUnfollowed;
+import io.chirp.timeline.domain.FanoutService;
+import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
+import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
+import io.micronaut.configuration.kafka.annotation.KafkaListener;
+import io.micronaut.configuration.kafka.annotation.OffsetReset;
+import io.micronaut.configuration.kafka.annotation.Topic;
+import io.micronaut.json.JsonMapper;
+
+/**
+ * Consumes tweet and user events and keeps the feeds in step ({@link FanoutService}). Each
+ * record is handled to the end before its offset is committed; a failure is retried with
+ * backoff (bounded), then the record goes to the dead-letter topic ({@link DeadLetters}).
+ * Redelivery is harmless: every feed write is idempotent.
+ */
+@KafkaListener(groupId = "timeline-service", offsetReset = OffsetReset.EARLIEST,
+        errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 3,
+                retryDelay = "200ms", handleAllExceptions = true))
+class TimelineEventsListener {
+
+    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final FanoutService fanout;
+    private final JsonMapper json;
+    private final DeletionReplies replies;
+    private final Clock clock;
+
+    TimelineEventsListener(FanoutService fanout, JsonMapper json, DeletionReplies replies, Clock clock) {
+        this.fanout = fanout;
+        this.json = json;
+        this.replies = replies;
+        this.clock = clock;
+    }
+
+    @Topic({Topics.TWEET_EVENTS, Topics.USER_EVENTS})
+    void receive(ConsumerRecord<String, String> record) throws Exception {
+        String type = header(record, "chirp-event-type");
+        CompletionStage<?> step = switch (type) {
+            case "TweetCreated" -> fanout.onTweetCreated(parse(record, TweetCreated.class));
+            case "TweetDeleted" -> fanout.onTweetDeleted(parse(record, TweetDeleted.class));
+            case "UserFollowed" -> fanout.onFollowed(parse(record, UserFollowed.class));
+            case "UserUnfollowed" -> fanout.onUnfollowed(parse(record, UserUnfollowed.class));
+            case "UserDeletionRequested" -> {
+                UserDeletionRequested event = parse(record, UserDeletionRequested.class);
+                yield fanout.onUserDeletion(event.userId()).thenRun(() -> replies.send(Long.toString(event.userId()),
+                        new AccountDeletionStepDone(UUID.randomUUID(), clock.instant(),
+                                AccountDeletionStepDone.SCHEMA_VERSION, event.deletionId(), event.userId(),
+                                "timeline-service")));
+            }
+            default -> null; // events this service does not need
+        };
+        if (step != null) {
+            step.toCompletableFuture().get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private <T> T parse(ConsumerRecord<String, String> record, Class<T> type) throws IOException {
+        return json.readValue(record.value(), type);
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,105 @@
+package io.chirp.timeline.store;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import io.chirp.platform.web.Page;
+import io.chirp.timeline.domain.TweetSource;
+import io.chirp.timeline.domain.TweetView;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.uri.UriBuilder;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@link TweetSource} over the non-blocking HTTP client: tweet-service's internal batch read
+ * and public user timelines, user-service's following lists. Every call has a timeout.
+ */
+@Singleton
+class HttpTweetSource implements TweetSource {
+
+    private final HttpClient tweets;
+    private final HttpClient users;
+    private final Duration timeout;
+
+    HttpTweetSource(@Client(id = "tweet-service") HttpClient tweets, @Client(id = "user-service") HttpClient users,
+                    @Value("${chirp.timeline.source-timeout:2s}") Duration timeout) {
+        this.tweets = tweets;
+        this.users = users;
+        this.timeout = timeout;
+    }
+
+    @Serdeable
+    record BatchRequest(List<String> ids) {
+    }
+
+    @Serdeable
+    record Items(List<TweetView> items) {
+    }
+
+    @Serdeable
+    record UserRef(String id, long followersCount) {
+    }
+
+    @Override
+    public CompletionStage<List<TweetView>> tweets(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return Mono.from(tweets.retrieve(HttpRequest.POST("/internal/tweets/batch",
+                        new BatchRequest(ids.stream().map(String::valueOf).toList())), Items.class))
+                .timeout(timeout).map(Items::items).toFuture();
+    }
+
+    @Override
+    public CompletionStage<List<TweetView>> recentTweets(long authorId, Long beforeId, int limit) {
+        // tweet-service's user timeline is newest first; older pages are filtered client-side
+        int fetch = Math.min(100, beforeId == null ? limit : limit + 50);
+        return Mono.from(tweets.retrieve(HttpRequest.GET(UriBuilder.of("/api/v1/users/{id}/tweets")
+                                .queryParam("limit", fetch).expand(Map.of("id", authorId))),
+                        Argument.of(Page.class, TweetView.class)))
+                .timeout(timeout)
+                .map(page -> {
+                    List<TweetView> older = new ArrayList<>();
+                    for (Object item : page.items()) {
+                        TweetView tweet = (TweetView) item;
+                        if (beforeId == null || Long.parseLong(tweet.id()) < beforeId) {
+                            older.add(tweet);
+                        }
+                    }
+                    return (List<TweetView>) older;
+                }).toFuture();
+    }
+
+    @Override
+    public CompletionStage<List<Followee>> following(long userId) {
+        return followingFrom(userId, null, new ArrayList<>()).toFuture();
+    }
+
+    private Mono<List<Followee>> followingFrom(long userId, String cursor, List<Followee> acc) {
+        UriBuilder uri = UriBuilder.of("/api/v1/users/{id}/following").queryParam("limit", 100);
+        if (cursor != null) {
+            uri.queryParam("cursor", cursor);
+        }
+        return Mono.from(users.retrieve(HttpRequest.GET(uri.expand(Map.of("id", userId))),
+                        Argument.of(Page.class, UserRef.class)))
+                .timeout(timeout)
+                .flatMap(page -> {
+                    for (Object user : page.items()) {
+                        UserRef ref = (UserRef) user;
+                        acc.add(new Followee(Long.parseLong(ref.id()), ref.followersCount()));
+                    }
+                    return page.nextCursor() == null ? Mono.just(acc) : followingFrom(userId, page.nextCursor(), acc);
+                });
+    }
+}

@@ -1,0 +1,65 @@
+package io.chirp.tweet.domain;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+import io.chirp.platform.events.TweetCreated;
+import io.chirp.platform.events.TweetDeleted;
+import jakarta.inject.Singleton;
+
+/**
+ * The parent's side of replies and retweets: {@code replyCount} and {@code retweetCount}.
+ * <p>
+ * A reply or retweet is committed on its author's shard, its parent's counter on the parent's
+ * shard: two databases, so two transactions. The request that posts (or deletes) the child
+ * changes the counter right after its own commit, so readers see it at once; the consumer of
+ * the child's TweetCreated / TweetDeleted applies the same change again. Each change has an id
+ * derived from the child (so both paths name the same change) and is applied at most once
+ * ({@link TweetStore#applyCounter}), so a crash between the two commits is repaired from the
+ * event and nothing is counted twice.
+ */
+@Singleton
+public class CounterService {
+
+    private final TweetStore tweets;
+
+    public CounterService(TweetStore tweets) {
+        this.tweets = tweets;
+    }
+
+    /** A reply or retweet {@code childId} exists: its parent's counter goes up, once. */
+    public void childAdded(long childId, Long replyToId, Long retweetOfId) {
+        if (replyToId != null) {
+            tweets.applyCounter(replyToId, Counter.REPLIES, +1, changeId(Counter.REPLIES, +1, childId));
+        }
+        if (retweetOfId != null) {
+            tweets.applyCounter(retweetOfId, Counter.RETWEETS, +1, changeId(Counter.RETWEETS, +1, childId));
+        }
+    }
+
+    /** A reply or retweet was deleted: its parent's counter goes down, once. */
+    public void childRemoved(TweetRef child) {
+        if (child.replyToId() != null) {
+            tweets.applyCounter(child.replyToId(), Counter.REPLIES, -1, changeId(Counter.REPLIES, -1, child.id()));
+        }
+        if (child.retweetOfId() != null) {
+            tweets.applyCounter(child.retweetOfId(), Counter.RETWEETS, -1,
+                    changeId(Counter.RETWEETS, -1, child.id()));
+        }
+    }
+
+    /** The event path of {@link #childAdded}. */
+    public void onTweetCreated(TweetCreated event) {
+        childAdded(event.tweetId(), event.replyToId(), event.retweetOfId());
+    }
+
+    /** The event path of {@link #childRemoved}; the deleted row still says what it pointed at. */
+    public void onTweetDeleted(TweetDeleted event) {
+        tweets.findRef(event.tweetId()).filter(TweetRef::deleted).ifPresent(this::childRemoved);
+    }
+
+    /** The same id for the same change, whichever path applies it (a name-based UUID). */
+    static UUID changeId(Counter counter, int delta, long childId) {
+        return UUID.nameUUIDFromBytes((counter + (delta > 0 ? "+" : "-") + childId).getBytes(StandardCharsets.UTF_8));
+    }
+}
