@@ -46,4 +46,14 @@ class DownServiceHealthIT implements TestPropertyProvider {
         assertEquals("DOWN", services.path("status").asText());
         assertEquals("DOWN", services.path("details").path("like-service").path("status").asText(), services.toString());
     }
+
+    @Test
+    void aRouteToAServiceThatDoesNotAnswerIs503WithRetryAfter() throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(URI.create(server.getURI() + "/api/v1/tweets/1/likes")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, response.statusCode());
+        assertEquals("1", response.headers().firstValue("Retry-After").orElse(""));
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
+    }
 }

@@ -55,6 +55,46 @@ class GatewayOperationsIT extends OperationsContract implements TestPropertyProv
     }
 
     @Test
+    void publicPathsAreRoutedToTheirOwnerWithARequestId() throws Exception {
+        Map<String, String> owners = new java.util.LinkedHashMap<>();
+        owners.put("/api/v1/users/42", "user-service");
+        owners.put("/api/v1/users/by-username/alice", "user-service");
+        owners.put("/api/v1/users/42/followers", "user-service");
+        owners.put("/api/v1/users/42/tweets", "tweet-service");
+        owners.put("/api/v1/users/42/likes", "like-service");
+        owners.put("/api/v1/tweets/7", "tweet-service");
+        owners.put("/api/v1/tweets/7/replies", "tweet-service");
+        owners.put("/api/v1/tweets/7/likes", "like-service");
+        owners.put("/api/v1/timelines/home", "timeline-service");
+        owners.put("/api/v1/search/tweets?q=x", "search-service");
+        owners.put("/api/v1/trends", "search-service");
+        for (Map.Entry<String, String> route : owners.entrySet()) {
+            Response response = get(route.getKey());
+            assertEquals(200, response.status(), route.getKey() + " -> " + response.body());
+            JsonNode echo = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+            assertEquals(route.getValue(), echo.path("service").asText(), route.getKey());
+            assertEquals(route.getKey().replaceAll("\\?.*", ""), echo.path("path").asText());
+            assertEquals(36, echo.path("requestId").asText().length(), "a request id was generated");
+        }
+    }
+
+    @Test
+    void aClientsRequestIdIsPassedThroughAndReturned() throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        baseUrl().resolve("/api/v1/tweets/7")).header("X-Request-Id", "trace-me-42").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals("trace-me-42", response.headers().firstValue("X-Request-Id").orElse(""));
+        assertEquals("trace-me-42", new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body())
+                .path("requestId").asText());
+    }
+
+    @Test
+    void internalPathsAreNotReachableThroughTheGateway() {
+        assertEquals(404, get("/internal/users/42/follower-ids").status());
+        assertEquals(404, get("/api/v2/users/42").status());
+    }
+
+    @Test
     void healthListsEveryServiceUp() {
         JsonNode services = health().path("details").path("services").path("details");
         for (String service : SERVICES) {

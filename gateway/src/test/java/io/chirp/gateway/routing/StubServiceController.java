@@ -5,9 +5,11 @@ import java.util.Map;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 
 /**
- * Stands in for a service's {@code /health} in the gateway's own tests (the stores behind
+ * Stands in for a service ({@code /health} and an echo of any {@code /api/v1/**} GET) in the
+ * gateway's own tests (the stores behind
  * the services are tested in their modules; the whole system is tested end to end through
  * the launcher). Each stub service lives under {@code /stub/<name>/}.
  */
@@ -17,6 +19,16 @@ class StubServiceController {
 
     @Get("/health")
     Map<String, Object> health(String name) {
+        return healthOf(name);
+    }
+
+    /** Echoes what reached the stub service: which service, which path, which request id. */
+    @Get("/api/v1/{+path}")
+    Map<String, Object> echo(String name, String path, @Header(value = "X-Request-Id", defaultValue = "") String requestId) {
+        return Map.of("service", name, "path", "/api/v1/" + path, "requestId", requestId);
+    }
+
+    private static Map<String, Object> healthOf(String name) {
         return Map.of("status", "UP", "name", name,
                 "details", Map.of("jdbc", Map.of("status", "UP"), "kafka", Map.of("status", "UP")));
     }

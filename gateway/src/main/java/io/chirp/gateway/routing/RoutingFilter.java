@@ -1,0 +1,76 @@
+package io.chirp.gateway.routing;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.reactivestreams.Publisher;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Filter;
+import io.micronaut.http.client.ProxyHttpClient;
+import io.micronaut.http.filter.HttpServerFilter;
+import io.micronaut.http.filter.ServerFilterChain;
+import io.micronaut.http.server.exceptions.response.ErrorContext;
+import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
+import io.micronaut.http.uri.UriBuilder;
+import reactor.core.publisher.Mono;
+
+/**
+ * The front door: every {@code /api/v1/**} request is proxied, non-blocking, to the service
+ * that owns its path ({@link Routes}), with an {@code X-Request-Id} (the client's, or a new
+ * one) on the forwarded request and on the answer. A service that does not answer in time
+ * gives 503 problem+json with {@code Retry-After}, never a hang. Bodies over 64 KiB are refused
+ * with 413 before any forwarding ({@code micronaut.server.max-request-size}).
+ */
+@Filter("/api/v1/**")
+class RoutingFilter implements HttpServerFilter {
+
+    static final String REQUEST_ID = "X-Request-Id";
+
+    private final ProxyHttpClient proxy;
+    private final Map<String, URI> services;
+    private final ErrorResponseProcessor<?> errors;
+    private final Duration timeout;
+
+    RoutingFilter(ProxyHttpClient proxy, List<ServiceEndpoint> endpoints, ErrorResponseProcessor<?> errors,
+                  @Value("${chirp.gateway.route-timeout:10s}") Duration timeout) {
+        this.proxy = proxy;
+        this.services = endpoints.stream().collect(Collectors.toMap(ServiceEndpoint::name, ServiceEndpoint::url));
+        this.errors = errors;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Publisher<MutableHttpResponse<?>> doFilter(HttpRequest<?> request, ServerFilterChain chain) {
+        Optional<URI> target = Routes.serviceFor(request.getPath()).map(services::get);
+        if (target.isEmpty()) {
+            return chain.proceed(request);
+        }
+        String requestId = request.getHeaders().findFirst(REQUEST_ID).orElseGet(() -> UUID.randomUUID().toString());
+        URI base = target.get();
+        // a base URL may carry a path prefix (a service behind another proxy); it is kept
+        String prefix = base.getPath() == null ? "" : base.getPath().replaceAll("/+$", "");
+        java.util.function.Consumer<UriBuilder> toService = b -> b.scheme(base.getScheme()).host(base.getHost())
+                .port(base.getPort()).replacePath(prefix + request.getPath());
+        return Mono.from(proxy.proxy(request.mutate().uri(toService).header(REQUEST_ID, requestId)))
+                .timeout(timeout)
+                .<MutableHttpResponse<?>>map(response -> response.header(REQUEST_ID, requestId))
+                .onErrorResume(e -> Mono.just(unavailable(request, e, requestId)));
+    }
+
+    private MutableHttpResponse<?> unavailable(HttpRequest<?> request, Throwable cause, String requestId) {
+        MutableHttpResponse<?> response = errors.processResponse(ErrorContext.builder(request).cause(cause).build(),
+                HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1"));
+        return response.header(REQUEST_ID, requestId);
+    }
+
+}
