@@ -1,15 +1,11 @@
 package io.chirp.timeline.events;
 
-import java.util.Map;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.chirp.platform.events.Topics;
+import io.chirp.platform.messaging.DeadLetterPublisher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.configuration.kafka.exceptions.DefaultKafkaListenerExceptionHandler;
@@ -31,13 +27,11 @@ class DeadLetters implements KafkaListenerExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
-    private final KafkaProducer<String, String> producer;
+    private final DeadLetterPublisher publisher;
     private final Counter deadLettered;
 
     DeadLetters(@Value("${kafka.bootstrap.servers}") String bootstrap, MeterRegistry metrics) {
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.CLIENT_ID_CONFIG, "timeline-dead-letters"),
-                new StringSerializer(), new StringSerializer());
+        this.publisher = new DeadLetterPublisher(bootstrap, "timeline-dead-letters", Topics.DEAD_LETTER_SUFFIX);
         this.deadLettered = Counter.builder("chirp.timeline.dead.lettered")
                 .description("events sent to a dead-letter topic after bounded retries").register(metrics);
     }
@@ -47,21 +41,14 @@ class DeadLetters implements KafkaListenerExceptionHandler {
     public void handle(KafkaListenerException exception) {
         exception.getConsumerRecord().ifPresent(raw -> {
             var record = (org.apache.kafka.clients.consumer.ConsumerRecord<Object, Object>) raw;
-            String topic = Topics.deadLetter(record.topic());
-            LOG.error("dead-lettering {}-{}@{} to {}", record.topic(), record.partition(), record.offset(), topic,
-                    exception.getCause());
-            try {
-                producer.send(new ProducerRecord<>(topic, null, String.valueOf(record.key()),
-                        String.valueOf(record.value()), record.headers())).get();
-                deadLettered.increment();
-            } catch (Exception e) {
-                throw new IllegalStateException("could not dead-letter " + record.topic() + "@" + record.offset(), e);
-            }
+            LOG.error("dead-lettering {}-{}@{}", record.topic(), record.partition(), record.offset(), exception.getCause());
+            publisher.publish(record);
+            deadLettered.increment();
         });
     }
 
     @PreDestroy
     void close() {
-        producer.close();
+        publisher.close();
     }
 }

@@ -1,0 +1,70 @@
+package io.chirp.like.events;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+import io.chirp.like.domain.LikeCleanup;
+import io.chirp.like.domain.LikeService;
+import io.chirp.platform.events.AccountDeletionStepDone;
+import io.chirp.platform.events.LikeSagaReply;
+import io.chirp.platform.events.Topics;
+import io.chirp.platform.events.TweetDeleted;
+import io.chirp.platform.events.UserDeletionRequested;
+import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
+import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
+import io.micronaut.configuration.kafka.annotation.KafkaListener;
+import io.micronaut.configuration.kafka.annotation.OffsetReset;
+import io.micronaut.configuration.kafka.annotation.Topic;
+import io.micronaut.json.JsonMapper;
+
+/**
+ * tweet-service's saga replies, tweet deletions and account deletions. Each handler is
+ * idempotent; failures are retried (bounded), then dead-lettered ({@link DeadLetters}).
+ */
+@KafkaListener(groupId = "like-service", offsetReset = OffsetReset.EARLIEST,
+        errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 3,
+                retryDelay = "200ms", handleAllExceptions = true))
+class LikeEventsListener {
+
+    private final LikeService likes;
+    private final LikeCleanup cleanup;
+    private final LikeKafkaClient kafka;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    LikeEventsListener(LikeService likes, LikeCleanup cleanup, LikeKafkaClient kafka, JsonMapper json, Clock clock) {
+        this.likes = likes;
+        this.cleanup = cleanup;
+        this.kafka = kafka;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Topic({Topics.LIKE_SAGA_REPLIES, Topics.TWEET_EVENTS, Topics.USER_EVENTS})
+    void receive(ConsumerRecord<String, String> record) throws IOException {
+        switch (header(record)) {
+            case "LikeSagaReply" -> likes.onReply(json.readValue(record.value(), LikeSagaReply.class));
+            case "TweetDeleted" -> cleanup.onTweetDeleted(json.readValue(record.value(), TweetDeleted.class).tweetId());
+            case "UserDeletionRequested" -> {
+                UserDeletionRequested event = json.readValue(record.value(), UserDeletionRequested.class);
+                cleanup.onUserDeleted(event.userId());
+                kafka.send(Topics.ACCOUNT_DELETION_REPLIES, Long.toString(event.userId()), "AccountDeletionStepDone",
+                        new AccountDeletionStepDone(UUID.randomUUID(), clock.instant(),
+                                AccountDeletionStepDone.SCHEMA_VERSION, event.deletionId(), event.userId(), "like-service"));
+            }
+            default -> {
+                // events this service does not need
+            }
+        }
+    }
+
+    private static String header(ConsumerRecord<String, String> record) {
+        Header header = record.headers().lastHeader("chirp-event-type");
+        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

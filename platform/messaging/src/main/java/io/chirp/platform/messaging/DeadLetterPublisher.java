@@ -1,0 +1,57 @@
+package io.chirp.platform.messaging;
+
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Copies a record that its consumer could not handle after bounded retries, key, value and
+ * headers, to the dead-letter topic {@code <topic><suffix>} and waits for the acknowledgement,
+ * so the consumer can move on without losing it (Enterprise Integration Patterns, "Dead
+ * Letter Channel"). Consumers wire it into their framework's error handler.
+ */
+public final class DeadLetterPublisher implements AutoCloseable {
+
+    private final KafkaProducer<String, String> producer;
+    private final String suffix;
+
+    /**
+     * @param bootstrapServers Kafka's bootstrap servers
+     * @param clientId         names the producer in broker logs and metrics
+     * @param suffix           appended to the source topic, e.g. {@code .dlt}
+     */
+    public DeadLetterPublisher(String bootstrapServers, String clientId, String suffix) {
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.CLIENT_ID_CONFIG, clientId),
+                new StringSerializer(), new StringSerializer());
+        this.suffix = suffix;
+    }
+
+    /**
+     * @return the dead-letter topic written to
+     * @throws IllegalStateException when Kafka does not acknowledge the copy
+     */
+    public String publish(ConsumerRecord<?, ?> record) {
+        String topic = record.topic() + suffix;
+        try {
+            producer.send(new ProducerRecord<>(topic, null, record.key() == null ? null : String.valueOf(record.key()),
+                    record.value() == null ? null : String.valueOf(record.value()), record.headers())).get();
+            return topic;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not dead-letter " + record.topic() + "@" + record.offset(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while dead-lettering " + record.topic(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
