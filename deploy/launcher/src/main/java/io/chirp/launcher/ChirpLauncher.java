@@ -59,6 +59,7 @@ public final class ChirpLauncher {
                 case "up" -> up(rest);
                 case "down" -> down();
                 case "status" -> status();
+                case "seed" -> seed(rest);
                 case "help", "--help", "-h" -> help(0);
                 default -> {
                     System.err.println("unknown command: " + command);
@@ -85,6 +86,9 @@ public final class ChirpLauncher {
                       --port-offset  add N to every default port (CHIRP_PORT_<NAME> overrides one)
                   down           stop a running cluster and anything it left behind
                   status         show each process, its memory, and the health of the system
+                  seed --graph FILE [--directed] [--tweets K] [--concurrency N] [--base-url URL]
+                                 load a social graph (edge list) through the public API:
+                                 users user_<n>, follows along the edges, K tweets per user
                 """);
         return code;
     }
@@ -149,6 +153,58 @@ public final class ChirpLauncher {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private int seed(List<String> options) {
+        Path graph = null;
+        boolean directed = false;
+        int tweets = 0;
+        int concurrency = 8;
+        URI base = URI.create("http://localhost:" + ClusterPorts.resolve(System.getenv(), 0).of("gateway"));
+        for (int i = 0; i < options.size(); i++) {
+            String option = options.get(i);
+            switch (option) {
+                case "--directed" -> directed = true;
+                case "--graph" -> graph = Path.of(value(options, ++i, option));
+                case "--tweets" -> tweets = number(value(options, ++i, option), option);
+                case "--concurrency" -> concurrency = number(value(options, ++i, option), option);
+                case "--base-url" -> base = URI.create(value(options, ++i, option));
+                default -> throw new IllegalArgumentException("unknown option for seed: " + option);
+            }
+        }
+        if (graph == null) {
+            throw new IllegalArgumentException("seed needs --graph FILE (an edge list)");
+        }
+        try {
+            Seeder.Graph edges = Seeder.read(graph, directed);
+            out.printf(Locale.ROOT, "seeding %s: %d users, %d follows, %d tweets each, through %s%n", graph,
+                    edges.nodes().size(), edges.follows().size(), tweets, base);
+            long start = System.nanoTime();
+            new Seeder(base, out, concurrency).seed(edges, tweets);
+            out.printf(Locale.ROOT, "seeded in %.1f s (password of every user: %s)%n", (System.nanoTime() - start) / 1e9,
+                    Seeder.PASSWORD);
+            return 0;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + graph + ": " + e.getMessage());
+        } catch (Exception e) {
+            System.err.println("\nerror: seeding failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static String value(List<String> options, int i, String option) {
+        if (i >= options.size()) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return options.get(i);
+    }
+
+    private static int number(String value, String option) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a number, not " + value);
+        }
     }
 
     private int down() {

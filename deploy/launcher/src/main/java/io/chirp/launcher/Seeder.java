@@ -1,0 +1,221 @@
+package io.chirp.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code ./chirp seed --graph FILE [--directed] [--tweets K] [--concurrency N]}: loads a real
+ * social graph through the public API, as users would: registers {@code user_<n>} for every
+ * node, follows along every edge (both ways for an undirected graph), then posts K tweets per
+ * user with hashtags and mentions mixed in. Idempotent: an existing user logs in, a follow is a
+ * PUT, and a user who already has K tweets posts none.
+ * <p>
+ * Edge lists as Network Repository and SNAP publish them: {@code a b} per line (extra columns
+ * ignored), {@code %} or {@code #} comments, an optional Matrix Market header line.
+ */
+final class Seeder {
+
+    static final String PASSWORD = "chirp-seed-password";
+    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"(\\d+)\"");
+    private static final Pattern TOKEN = Pattern.compile("\"accessToken\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern TWEET_COUNT = Pattern.compile("\"tweetCount\"\\s*:\\s*(\\d+)");
+    private static final String[] WORDS = ("the quick brown fox jumps over a lazy dog while students read books"
+            + " about distributed systems databases queues caches and the art of scaling social networks").split(" ");
+    private static final String[] TAGS = {"reed", "chirp", "campus", "music", "exams", "coffee", "sharding", "kafka"};
+
+    /** An undirected (or directed) edge list. */
+    record Graph(Set<Integer> nodes, List<int[]> follows) {
+    }
+
+    private final URI base;
+    private final PrintStream out;
+    private final HttpClient http;
+    private final int concurrency;
+
+    Seeder(URI base, PrintStream out, int concurrency) {
+        this.base = base;
+        this.out = out;
+        this.concurrency = concurrency;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    static Graph read(Path file, boolean directed) throws IOException {
+        Set<Integer> nodes = new LinkedHashSet<>();
+        List<int[]> follows = new ArrayList<>();
+        boolean header = true;
+        for (String raw : Files.readAllLines(file)) {
+            String line = raw.trim();
+            if (line.isEmpty() || line.startsWith("%") || line.startsWith("#")) {
+                continue;
+            }
+            String[] parts = line.split("[\\s,]+");
+            if (parts.length < 2) {
+                continue;
+            }
+            if (header && parts.length >= 3 && file.toString().endsWith(".mtx")) {
+                header = false; // Matrix Market size line: rows cols entries
+                continue;
+            }
+            header = false;
+            int a = Integer.parseInt(parts[0]);
+            int b = Integer.parseInt(parts[1]);
+            if (a == b) {
+                continue;
+            }
+            nodes.add(a);
+            nodes.add(b);
+            follows.add(new int[] {a, b});
+            if (!directed) {
+                follows.add(new int[] {b, a});
+            }
+        }
+        return new Graph(nodes, follows);
+    }
+
+    /** Seeds the graph; returns node → user id. */
+    Map<Integer, Long> seed(Graph graph, int tweetsPerUser) throws Exception {
+        Map<Integer, Long> ids = new ConcurrentHashMap<>();
+        Map<Integer, String> tokens = new ConcurrentHashMap<>();
+        run("users", new ArrayList<>(graph.nodes()), node -> {
+            String username = "user_" + node;
+            HttpResponse<String> created = post("/api/v1/users", "{\"username\":\"" + username + "\",\"email\":\""
+                    + username + "@seed.chirp\",\"password\":\"" + PASSWORD + "\",\"displayName\":\"User " + node + "\"}", null);
+            if (created.statusCode() != 201 && created.statusCode() != 409) {
+                throw new IllegalStateException("registering " + username + ": " + created.statusCode() + " " + created.body());
+            }
+            HttpResponse<String> token = post("/api/v1/auth/token", "{\"username\":\"" + username + "\",\"password\":\""
+                    + PASSWORD + "\"}", null);
+            tokens.put(node, match(TOKEN, token.body(), "token of " + username));
+            ids.put(node, Long.parseLong(match(ID, get("/api/v1/users/by-username/" + username).body(), "id of " + username)));
+        });
+        run("follows", graph.follows(), edge -> {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/v1/users/me/following/"
+                    + ids.get(edge[1]))).PUT(HttpRequest.BodyPublishers.noBody())
+                    .header("Authorization", "Bearer " + tokens.get(edge[0])));
+            if (response.statusCode() != 204) {
+                throw new IllegalStateException("follow " + edge[0] + " -> " + edge[1] + ": " + response.statusCode());
+            }
+        });
+        if (tweetsPerUser > 0) {
+            List<Integer> nodes = new ArrayList<>(graph.nodes());
+            run("tweets", nodes, node -> {
+                Matcher count = TWEET_COUNT.matcher(get("/api/v1/users/" + ids.get(node)).body());
+                int existing = count.find() ? Integer.parseInt(count.group(1)) : 0;
+                for (int i = existing; i < tweetsPerUser; i++) {
+                    HttpResponse<String> posted = post("/api/v1/tweets", "{\"text\":\"" + text(node, i, nodes) + "\"}",
+                            tokens.get(node));
+                    if (posted.statusCode() != 201) {
+                        throw new IllegalStateException("tweet by user_" + node + ": " + posted.statusCode() + " " + posted.body());
+                    }
+                }
+            });
+        }
+        return ids;
+    }
+
+    private static String text(int node, int i, List<Integer> nodes) {
+        StringBuilder text = new StringBuilder();
+        int seed = node * 31 + i;
+        for (int w = 0; w < 8; w++) {
+            text.append(WORDS[Math.floorMod(seed * 7 + w * 13, WORDS.length)]).append(' ');
+        }
+        text.append('#').append(TAGS[Math.floorMod(seed, TAGS.length)]);
+        if (i % 2 == 0) {
+            text.append(" @user_").append(nodes.get(Math.floorMod(seed * 17, nodes.size())));
+        }
+        return text.toString();
+    }
+
+    /** Runs {@code task} over {@code items} with bounded concurrency and a progress line. */
+    private <T> void run(String what, List<T> items, Task<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        AtomicInteger done = new AtomicInteger();
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (T item : items) {
+                futures.add(pool.submit(() -> {
+                    task.run(item);
+                    int n = done.incrementAndGet();
+                    if (n % Math.max(1, items.size() / 20) == 0 || n == items.size()) {
+                        progress(what, n, items.size(), start);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        out.println();
+    }
+
+    private synchronized void progress(String what, int done, int total, long start) {
+        int width = 30;
+        int filled = (int) ((long) done * width / total);
+        out.printf(Locale.ROOT, "\r  %-7s [%s%s] %d/%d  %.1f s", what, "#".repeat(filled), ".".repeat(width - filled),
+                done, total, (System.nanoTime() - start) / 1e9);
+        out.flush();
+    }
+
+    @FunctionalInterface
+    interface Task<T> {
+        void run(T item) throws Exception;
+    }
+
+    private HttpResponse<String> post(String path, String json, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request);
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+    }
+
+    /** Sends with a timeout, retrying a 503 (a saga step or a store catching up) a few times. */
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpResponse<String> response = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 503) {
+                return response;
+            }
+            Thread.sleep(200L << attempt);
+        }
+        return response;
+    }
+
+    private static String match(Pattern pattern, String body, String what) {
+        Matcher m = pattern.matcher(body);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + what + " in " + body);
+        }
+        return m.group(1);
+    }
+}
