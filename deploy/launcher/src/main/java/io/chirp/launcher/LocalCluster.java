@@ -45,7 +45,7 @@ import io.chirp.platform.events.Topics;
  * {@link #stop()} stops everything in reverse order. A failure at any point stops what was
  * started and surfaces the cause with the failing process's log tail.
  */
-final class LocalCluster {
+public final class LocalCluster {
 
     private final Path repo;
     private final Path home;
@@ -64,8 +64,21 @@ final class LocalCluster {
         this.registry = new ProcessRegistry(home.resolve("run"));
     }
 
+    /**
+     * A cluster whose every default port is shifted by {@code portOffset} (for tests that run
+     * beside a developer's cluster), with progress lines on {@code out}.
+     */
+    public static LocalCluster withPortOffset(Path repo, Path home, int portOffset, java.io.PrintStream out) {
+        return new LocalCluster(repo, home, ClusterPorts.resolve(Map.of(), portOffset), new Progress(out));
+    }
+
+    /** The one base URL: the gateway. */
+    public URI gatewayUrl() {
+        return URI.create("http://127.0.0.1:" + ports.of("gateway"));
+    }
+
     /** Starts everything; on failure stops what was started and rethrows. */
-    void start() {
+    public void start() {
         preflight();
         Watchdog.guard(home.resolve("run"));
         try {
@@ -235,14 +248,14 @@ final class LocalCluster {
     }
 
     /** name → pid of every process started, in start order. */
-    Map<String, Long> pids() {
+    public Map<String, Long> pids() {
         synchronized (pids) {
             return new LinkedHashMap<>(pids);
         }
     }
 
     /** Stops services (reverse order), then engines (reverse order). Idempotent. */
-    synchronized void stop() {
+    public synchronized void stop() {
         List<ChildProcess> runningServices = new ArrayList<>(services);
         Collections.reverse(runningServices);
         for (ChildProcess service : runningServices) {

@@ -33,9 +33,9 @@ import java.util.regex.Pattern;
  * Edge lists as Network Repository and SNAP publish them: {@code a b} per line (extra columns
  * ignored), {@code %} or {@code #} comments, an optional Matrix Market header line.
  */
-final class Seeder {
+public final class Seeder {
 
-    static final String PASSWORD = "chirp-seed-password";
+    public static final String PASSWORD = "chirp-seed-password";
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"(\\d+)\"");
     private static final Pattern TOKEN = Pattern.compile("\"accessToken\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern TWEET_COUNT = Pattern.compile("\"tweetCount\"\\s*:\\s*(\\d+)");
@@ -44,7 +44,7 @@ final class Seeder {
     private static final String[] TAGS = {"reed", "chirp", "campus", "music", "exams", "coffee", "sharding", "kafka"};
 
     /** An undirected (or directed) edge list. */
-    record Graph(Set<Integer> nodes, List<int[]> follows) {
+    public record Graph(Set<Integer> nodes, List<int[]> follows) {
     }
 
     private final URI base;
@@ -52,14 +52,14 @@ final class Seeder {
     private final HttpClient http;
     private final int concurrency;
 
-    Seeder(URI base, PrintStream out, int concurrency) {
+    public Seeder(URI base, PrintStream out, int concurrency) {
         this.base = base;
         this.out = out;
         this.concurrency = concurrency;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    static Graph read(Path file, boolean directed) throws IOException {
+    public static Graph read(Path file, boolean directed) throws IOException {
         Set<Integer> nodes = new LinkedHashSet<>();
         List<int[]> follows = new ArrayList<>();
         boolean header = true;
@@ -93,7 +93,7 @@ final class Seeder {
     }
 
     /** Seeds the graph; returns node → user id. */
-    Map<Integer, Long> seed(Graph graph, int tweetsPerUser) throws Exception {
+    public Map<Integer, Long> seed(Graph graph, int tweetsPerUser) throws Exception {
         Map<Integer, Long> ids = new ConcurrentHashMap<>();
         Map<Integer, String> tokens = new ConcurrentHashMap<>();
         run("users", new ArrayList<>(graph.nodes()), node -> {

@@ -78,7 +78,11 @@ class HttpTweetSource implements TweetSource {
                         }
                     }
                     return (List<TweetView>) older;
-                }).toFuture();
+                })
+                // an author tweet-service has not heard of yet (just registered) has no tweets
+                .onErrorResume(e -> e instanceof io.micronaut.http.client.exceptions.HttpClientResponseException r
+                        && r.getStatus() == io.micronaut.http.HttpStatus.NOT_FOUND, e -> Mono.just(List.of()))
+                .toFuture();
     }
 
     @Override

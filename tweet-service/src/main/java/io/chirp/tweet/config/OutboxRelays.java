@@ -1,52 +1,44 @@
 package io.chirp.tweet.config;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-import javax.sql.DataSource;
-
-import org.apache.kafka.clients.producer.Producer;
-
-import io.chirp.platform.messaging.KafkaProducers;
 import io.chirp.platform.messaging.OutboxRelay;
+import io.chirp.platform.messaging.OutboxRelayGroup;
 import io.chirp.platform.sharding.ShardedDataSources;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.ShutdownEvent;
 import jakarta.annotation.PreDestroy;
 
 /**
- * One outbox relay per physical shard, sharing one idempotent Kafka producer, running from
- * start-up to shutdown.
+ * The outbox relays of every physical shard, from start-up to shutdown. They stop on the
+ * ShutdownEvent, before any bean is destroyed, so they never poll a closed datasource.
  */
 @Context
-public class OutboxRelays implements AutoCloseable {
+public class OutboxRelays implements ApplicationEventListener<ShutdownEvent> {
 
-    private final Producer<String, String> producer;
-    private final List<OutboxRelay> relays = new ArrayList<>();
+    private final OutboxRelayGroup group;
 
-    OutboxRelays(ShardedDataSources shards,
-                 @Value("${kafka.bootstrap.servers}") String bootstrap,
+    OutboxRelays(ShardedDataSources shards, @Value("${kafka.bootstrap.servers}") String bootstrap,
                  @Value("${chirp.outbox.poll-interval:50ms}") Duration pollInterval,
                  @Value("${chirp.outbox.batch-size:500}") int batchSize) {
-        this.producer = KafkaProducers.idempotent(bootstrap, "tweet-service-outbox");
-        for (Map.Entry<String, DataSource> shard : shards.all().entrySet()) {
-            OutboxRelay relay = new OutboxRelay(shard.getKey(), shard.getValue(), producer, pollInterval, batchSize);
-            relays.add(relay);
-            relay.start();
-        }
+        this.group = new OutboxRelayGroup(shards.all(), bootstrap, "tweet-service-outbox", pollInterval, batchSize);
     }
 
     /** Every relay (tests pause and resume them to stand for a crash between commit and publish). */
     public List<OutboxRelay> relays() {
-        return List.copyOf(relays);
+        return group.relays();
     }
 
     @Override
+    public void onApplicationEvent(ShutdownEvent event) {
+        group.close();
+    }
+
     @PreDestroy
-    public void close() {
-        relays.forEach(OutboxRelay::close);
-        producer.close(Duration.ofSeconds(5));
+    void close() {
+        group.close();
     }
 }

@@ -27,35 +27,40 @@ public class CounterService {
         this.tweets = tweets;
     }
 
-    /** A reply or retweet {@code childId} exists: its parent's counter goes up, once. */
-    public void childAdded(long childId, Long replyToId, Long retweetOfId) {
-        if (replyToId != null) {
-            tweets.applyCounter(replyToId, Counter.REPLIES, +1, changeId(Counter.REPLIES, +1, childId));
-        }
-        if (retweetOfId != null) {
-            tweets.applyCounter(retweetOfId, Counter.RETWEETS, +1, changeId(Counter.RETWEETS, +1, childId));
-        }
+    /**
+     * A reply or retweet {@code childId} exists: its parent's counter goes up, once.
+     *
+     * @return how many counter changes this call applied (0 when they were applied before)
+     */
+    public int childAdded(long childId, Long replyToId, Long retweetOfId) {
+        return change(replyToId, Counter.REPLIES, +1, childId) + change(retweetOfId, Counter.RETWEETS, +1, childId);
     }
 
-    /** A reply or retweet was deleted: its parent's counter goes down, once. */
-    public void childRemoved(TweetRef child) {
-        if (child.replyToId() != null) {
-            tweets.applyCounter(child.replyToId(), Counter.REPLIES, -1, changeId(Counter.REPLIES, -1, child.id()));
-        }
-        if (child.retweetOfId() != null) {
-            tweets.applyCounter(child.retweetOfId(), Counter.RETWEETS, -1,
-                    changeId(Counter.RETWEETS, -1, child.id()));
-        }
+    /**
+     * A reply or retweet was deleted: its parent's counter goes down, once.
+     *
+     * @return how many counter changes this call applied (0 when they were applied before)
+     */
+    public int childRemoved(TweetRef child) {
+        return change(child.replyToId(), Counter.REPLIES, -1, child.id())
+                + change(child.retweetOfId(), Counter.RETWEETS, -1, child.id());
     }
 
     /** The event path of {@link #childAdded}. */
-    public void onTweetCreated(TweetCreated event) {
-        childAdded(event.tweetId(), event.replyToId(), event.retweetOfId());
+    public int onTweetCreated(TweetCreated event) {
+        return childAdded(event.tweetId(), event.replyToId(), event.retweetOfId());
     }
 
     /** The event path of {@link #childRemoved}; the deleted row still says what it pointed at. */
-    public void onTweetDeleted(TweetDeleted event) {
-        tweets.findRef(event.tweetId()).filter(TweetRef::deleted).ifPresent(this::childRemoved);
+    public int onTweetDeleted(TweetDeleted event) {
+        return tweets.findRef(event.tweetId()).filter(TweetRef::deleted).map(this::childRemoved).orElse(0);
+    }
+
+    private int change(Long parentId, Counter counter, int delta, long childId) {
+        if (parentId == null) {
+            return 0;
+        }
+        return tweets.applyCounter(parentId, counter, delta, changeId(counter, delta, childId)) ? 1 : 0;
     }
 
     /** The same id for the same change, whichever path applies it (a name-based UUID). */

@@ -6,11 +6,11 @@ public final class Exceptions {
     private Exceptions() {
     }
 
-    /** 400: input the rules of API.md refuse; the message starts with the field's name. */
-    public static final class InvalidTweet extends RuntimeException {
+    /** 400: input the rules of API.md refuse; the message starts with the offending field's name. */
+    public static final class InvalidInput extends RuntimeException {
         private final String field;
 
-        public InvalidTweet(String field, String problem) {
+        public InvalidInput(String field, String problem) {
             super(field + ": " + problem);
             this.field = field;
         }

@@ -46,7 +46,7 @@ public class TweetService {
      * Posts a tweet, or a reply when {@code replyToId} is given. The id is issued on the author's
      * logical shard, so the tweet lives with its author.
      *
-     * @throws Exceptions.InvalidTweet   400, naming {@code text}
+     * @throws Exceptions.InvalidInput   400, naming {@code text}
      * @throws Exceptions.TweetNotFound  404 when the parent is unknown or deleted
      * @throws Exceptions.AccountDeleted 403
      */
@@ -144,11 +144,11 @@ public class TweetService {
      * Live tweets in the order asked, missing and deleted ones left out; one query per physical
      * shard, run in parallel.
      *
-     * @throws Exceptions.InvalidTweet naming {@code ids} when more than {@value #MAX_BATCH}
+     * @throws Exceptions.InvalidInput naming {@code ids} when more than {@value #MAX_BATCH}
      */
     public List<Tweet> batch(List<Long> tweetIds) {
         if (tweetIds.size() > MAX_BATCH) {
-            throw new Exceptions.InvalidTweet("ids", "at most " + MAX_BATCH + " ids per call, not " + tweetIds.size());
+            throw new Exceptions.InvalidInput("ids", "at most " + MAX_BATCH + " ids per call, not " + tweetIds.size());
         }
         if (tweetIds.isEmpty()) {
             return List.of();

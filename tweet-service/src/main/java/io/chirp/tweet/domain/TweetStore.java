@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 
+import io.chirp.platform.events.LikeSagaReply;
 import io.chirp.platform.events.TweetCreated;
 import io.chirp.platform.events.TweetDeleted;
 
@@ -92,6 +93,16 @@ public interface TweetStore {
      * @return false when this change was already applied
      */
     boolean applyCounter(long tweetId, Counter counter, int delta, UUID changeId);
+
+    /**
+     * The like saga's step on this side: under a lock of the tweet row, moves {@code likeCount}
+     * by {@code delta} once per {@code sagaId} (the inbox, in the same transaction) if the tweet is
+     * live, and puts the reply built from that answer in the outbox, every time (a redelivered
+     * command is answered again, without counting again).
+     *
+     * @return whether the tweet is live (the reply's {@code confirmed})
+     */
+    boolean answerLike(long tweetId, int delta, UUID sagaId, Function<Boolean, LikeSagaReply> reply);
 
     /**
      * Soft-deletes up to {@code batchSize} of the author's live tweets, oldest first, with one

@@ -37,26 +37,26 @@ public record TweetText(String text, List<String> hashtags, List<String> mention
     }
 
     /**
-     * @throws Exceptions.InvalidTweet naming {@code text} when missing, empty after trimming,
+     * @throws Exceptions.InvalidInput naming {@code text} when missing, empty after trimming,
      *                                 longer than {@value #MAX_CODE_POINTS} code points or
      *                                 holding a control character other than newline
      */
     public static TweetText parse(String raw) {
         if (raw == null) {
-            throw new Exceptions.InvalidTweet("text", "is required");
+            throw new Exceptions.InvalidInput("text", "is required");
         }
         String text = raw.strip();
         int length = text.codePointCount(0, text.length());
         if (length == 0) {
-            throw new Exceptions.InvalidTweet("text", "must not be empty after trimming");
+            throw new Exceptions.InvalidInput("text", "must not be empty after trimming");
         }
         if (length > MAX_CODE_POINTS) {
-            throw new Exceptions.InvalidTweet("text", "must be at most " + MAX_CODE_POINTS
+            throw new Exceptions.InvalidInput("text", "must be at most " + MAX_CODE_POINTS
                     + " Unicode code points after trimming, not " + length);
         }
         text.codePoints().filter(cp -> cp != '\n' && Character.getType(cp) == Character.CONTROL).findFirst()
                 .ifPresent(cp -> {
-                    throw new Exceptions.InvalidTweet("text", String.format(
+                    throw new Exceptions.InvalidInput("text", String.format(
                             "must not contain control characters other than newline (found U+%04X)", cp));
                 });
         return new TweetText(text, hashtags(text), mentions(text));

@@ -40,9 +40,10 @@ public final class DeadLetterPublisher implements AutoCloseable {
         String topic = record.topic() + suffix;
         try {
             producer.send(new ProducerRecord<>(topic, null, record.key() == null ? null : String.valueOf(record.key()),
-                    record.value() == null ? null : String.valueOf(record.value()), record.headers())).get();
+                    record.value() == null ? null : String.valueOf(record.value()), record.headers()))
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
             return topic;
-        } catch (ExecutionException e) {
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("could not dead-letter " + record.topic() + "@" + record.offset(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -39,11 +39,16 @@ public final class TestTokens {
         return new JWKSet(KEY.toPublicJWK()).toJSONObject();
     }
 
-    /** A bearer token for {@code userId}. */
+    /** A bearer token for {@code userId} with username {@code "u" + userId}. */
     public static String forUser(long userId) {
+        return forUser(userId, "u" + userId);
+    }
+
+    /** A bearer token for {@code userId} whose {@code username} claim is {@code username}. */
+    public static String forUser(long userId, String username) {
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(KEY.getKeyID()).build(),
-                    new JWTClaimsSet.Builder().subject(Long.toString(userId)).claim("username", "u" + userId)
+                    new JWTClaimsSet.Builder().subject(Long.toString(userId)).claim("username", username)
                             .issueTime(new Date()).expirationTime(new Date(System.currentTimeMillis() + 900_000)).build());
             jwt.sign(new RSASSASigner(KEY));
             return jwt.serialize();
