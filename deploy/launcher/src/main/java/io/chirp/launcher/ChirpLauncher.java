@@ -60,6 +60,7 @@ public final class ChirpLauncher {
                 case "down" -> down();
                 case "status" -> status();
                 case "seed" -> seed(rest);
+                case "reindex" -> reindex(rest);
                 case "help", "--help", "-h" -> help(0);
                 default -> {
                     System.err.println("unknown command: " + command);
@@ -89,6 +90,8 @@ public final class ChirpLauncher {
                   seed --graph FILE [--directed] [--tweets K] [--concurrency N] [--base-url URL]
                                  load a social graph (edge list) through the public API:
                                  users user_<n>, follows along the edges, K tweets per user
+                  reindex [--base-url URL]
+                                 rebuild search's indices from Kafka and swap them in (search-service)
                 """);
         return code;
     }
@@ -188,6 +191,47 @@ public final class ChirpLauncher {
             throw new IllegalArgumentException("cannot read " + graph + ": " + e.getMessage());
         } catch (Exception e) {
             System.err.println("\nerror: seeding failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Starts search-service's reindex (from what Kafka holds) and follows it to the end. */
+    private int reindex(List<String> options) {
+        URI base = URI.create("http://localhost:" + ClusterPorts.resolve(System.getenv(), 0).of("search-service"));
+        for (int i = 0; i < options.size(); i++) {
+            if (!options.get(i).equals("--base-url")) {
+                throw new IllegalArgumentException("unknown option for reindex: " + options.get(i));
+            }
+            base = URI.create(value(options, ++i, "--base-url"));
+        }
+        URI uri = base.resolve("/internal/search/reindex");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        try {
+            HttpResponse<String> started = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            if (started.statusCode() != 202) {
+                System.err.println("error: reindex not started (" + started.statusCode() + "): " + started.body());
+                return 1;
+            }
+            out.println("reindex started");
+            while (true) {
+                String status = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                if (status.contains("\"state\":\"DONE\"")) {
+                    out.println("reindex done: " + status);
+                    return 0;
+                }
+                if (status.contains("\"state\":\"FAILED\"")) {
+                    System.err.println("error: reindex failed: " + status);
+                    return 1;
+                }
+                Thread.sleep(500);
+            }
+        } catch (IOException e) {
+            System.err.println("error: search-service did not answer at " + uri + ": " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return 1;
         }
     }

@@ -28,7 +28,7 @@ import io.micronaut.json.JsonMapper;
  */
 @KafkaListener(groupId = "like-service", offsetReset = OffsetReset.EARLIEST,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 3,
-                retryDelay = "200ms", handleAllExceptions = true))
+                retryDelay = "200ms"))
 class LikeEventsListener {
 
     private final LikeService likes;

@@ -34,7 +34,7 @@ import io.micronaut.json.JsonMapper;
  */
 @KafkaListener(groupId = "timeline-service", offsetReset = OffsetReset.EARLIEST,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 3,
-                retryDelay = "200ms", handleAllExceptions = true))
+                retryDelay = "200ms"))
 class TimelineEventsListener {
 
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);

@@ -18,7 +18,8 @@ import org.elasticsearch.transport.Netty4Plugin;
 /**
  * Main class of the Elasticsearch 7.17 child JVM: one single-node cluster with the Netty
  * transport, mapper-extras and reindex modules (what the published artifacts allow; see
- * ENGINES.md). Arguments: {@code <home dir> <http port> <transport port>}. Stops on SIGTERM.
+ * ENGINES.md), plus {@link ChirpAnalysisPlugin} for the analysis-common filters Chirp's indices
+ * use. Arguments: {@code <home dir> <http port> <transport port>}. Stops on SIGTERM.
  */
 public final class EsNode extends Node {
 
@@ -47,7 +48,8 @@ public final class EsNode extends Node {
         Environment environment = InternalSettingsPreparer.prepareEnvironment(
                 settings, Map.of(), null, () -> "chirp-es");
         EsNode node = new EsNode(environment,
-                List.of(Netty4Plugin.class, MapperExtrasPlugin.class, ReindexPlugin.class));
+                List.of(Netty4Plugin.class, MapperExtrasPlugin.class, ReindexPlugin.class,
+                        ChirpAnalysisPlugin.class));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
