@@ -74,16 +74,27 @@ public final class PostgresEngine implements RunningEngine {
     }
 
     private void createDatabaseIfMissing() {
+        createDatabaseIfMissing(DATABASE);
+    }
+
+    /**
+     * Creates {@code database} unless it exists. Each service owns its own database on every
+     * physical shard (no service reads another's store, and each keeps its own Flyway history).
+     */
+    public void createDatabaseIfMissing(String database) {
+        if (!database.matches("[a-z][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("not a database name: " + database);
+        }
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), USER, "");
              Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
                 if (rs.next()) {
                     return;
                 }
             }
-            s.execute("CREATE DATABASE " + DATABASE);
+            s.execute("CREATE DATABASE " + database);
         } catch (SQLException e) {
-            throw new EngineStartException("Could not create database " + DATABASE + " on " + name, e);
+            throw new EngineStartException("Could not create database " + database + " on " + name, e);
         }
     }
 

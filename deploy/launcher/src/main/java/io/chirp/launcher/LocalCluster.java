@@ -121,10 +121,16 @@ public final class LocalCluster {
         awaitAll(starts);
     }
 
+    /** The database each sharded service owns on every physical shard. */
+    static final Map<String, String> DATABASES = Map.of("user-service", "users", "tweet-service", "tweets");
+
     private CompletableFuture<RunningEngine> engine(String name, Supplier<RunningEngine> start) {
         return CompletableFuture.supplyAsync(() -> {
             progress.say("starting " + name);
             RunningEngine engine = start.get();
+            if (engine instanceof PostgresEngine postgres) {
+                DATABASES.values().forEach(postgres::createDatabaseIfMissing);
+            }
             engines.add(engine);
             pids.put(name, engine.pid());
             progress.say(name + " ready at " + engine.endpoint());
@@ -200,7 +206,7 @@ public final class LocalCluster {
                 "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError").trim().split("\\s+")));
         command.addAll(List.of("-Dchirp.home=" + home, "-cp", classpath, service.mainClass()));
         ChildProcess process = ChildProcess.start(service.name(), command, home,
-                home.resolve("logs").resolve(service.name() + ".log"), serviceEnvironment(port), registry);
+                home.resolve("logs").resolve(service.name() + ".log"), serviceEnvironment(service.name(), port), registry);
         services.add(process);
         pids.put(service.name(), process.pid());
         URI health = URI.create("http://127.0.0.1:" + port + "/health");
@@ -222,11 +228,12 @@ public final class LocalCluster {
     }
 
     /** The environment every service gets: where each store is, and where the others are. */
-    private Map<String, String> serviceEnvironment(int port) {
+    private Map<String, String> serviceEnvironment(String service, int port) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CHIRP_PORT", Integer.toString(port));
-        env.put("CHIRP_SHARD0_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + ports.of("postgres-0") + "/chirp");
-        env.put("CHIRP_SHARD1_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + ports.of("postgres-1") + "/chirp");
+        String database = DATABASES.getOrDefault(service, PostgresEngine.DATABASE);
+        env.put("CHIRP_SHARD0_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + ports.of("postgres-0") + "/" + database);
+        env.put("CHIRP_SHARD1_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + ports.of("postgres-1") + "/" + database);
         env.put("CHIRP_DB_USER", PostgresEngine.USER);
         env.put("CHIRP_DB_PASSWORD", "");
         env.put("CHIRP_REDIS_URI", "redis://127.0.0.1:" + ports.of("redis"));
@@ -236,9 +243,9 @@ public final class LocalCluster {
         env.put("CHIRP_ELASTICSEARCH_URL", "http://127.0.0.1:" + ports.of("elasticsearch"));
         // user-service signs tokens with it (generated on first start); the others read its JWKS
         env.put("CHIRP_JWT_KEY_FILE", home.resolve("keys/jwt-rsa.pem").toString());
-        for (ServiceSpec service : ServiceSpec.ALL) {
-            env.put("CHIRP_" + service.name().toUpperCase().replace('-', '_') + "_URL",
-                    "http://127.0.0.1:" + ports.of(service.name()));
+        for (ServiceSpec other : ServiceSpec.ALL) {
+            env.put("CHIRP_" + other.name().toUpperCase().replace('-', '_') + "_URL",
+                    "http://127.0.0.1:" + ports.of(other.name()));
         }
         return env;
     }

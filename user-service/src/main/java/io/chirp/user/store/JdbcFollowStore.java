@@ -59,9 +59,11 @@ class JdbcFollowStore implements FollowStore {
     @Override
     public SecondStep writeFollower(long followerId, long followeeId, UserFollowed event) {
         return ShardJdbc.inTransaction(shards.forId(followeeId), c -> {
-            // lock the followee's row: a concurrent deletion either precedes us (refused) or follows us
+            // lock the followee's row exclusively: a concurrent deletion either precedes us (refused) or
+            // follows us, and concurrent follows of one user queue here instead of deadlocking on
+            // the counter update (two FOR SHARE locks cannot both upgrade)
             try (PreparedStatement s = c.prepareStatement(
-                    "SELECT 1 FROM users WHERE id = ? AND status = 'ACTIVE' FOR SHARE")) {
+                    "SELECT 1 FROM users WHERE id = ? AND status = 'ACTIVE' FOR UPDATE")) {
                 s.setLong(1, followeeId);
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) {

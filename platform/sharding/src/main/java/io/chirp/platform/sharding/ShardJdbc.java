@@ -21,8 +21,30 @@ public final class ShardJdbc {
         T apply(Connection connection) throws SQLException;
     }
 
-    /** Runs {@code work} in one transaction: commit on return, rollback on any exception. */
+    /** Attempts of a transaction that PostgreSQL aborted as a deadlock victim or a serialization failure. */
+    static final int ATTEMPTS = 3;
+
+    /**
+     * Runs {@code work} in one transaction: commit on return, rollback on any exception. A
+     * transaction aborted as a deadlock victim ({@code 40P01}) or by a serialization failure
+     * ({@code 40001}) is retried, up to {@value #ATTEMPTS} attempts in all, so {@code work}
+     * must not have effects outside the database.
+     */
     public static <T> T inTransaction(DataSource dataSource, Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(dataSource, work);
+            } catch (ShardUnavailableException e) {
+                String state = e.getCause() instanceof SQLException sql ? sql.getSQLState() : null;
+                boolean retryable = "40P01".equals(state) || "40001".equals(state);
+                if (!retryable || attempt >= ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static <T> T once(DataSource dataSource, Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
