@@ -128,7 +128,7 @@ class EndToEndIT {
         });
         List<Long> latencies = new ArrayList<>(seenAfterMicros.values());
         Collections.sort(latencies);
-        System.out.printf("fan-out visibility of user_%d's tweet (id %d) to %d friends through the gateway:"
+        System.out.printf("fan-out visibility of a tweet by user_%d (user id %d) to %d friends through the gateway:"
                         + " p50 %.0f ms, p99 %.0f ms (includes polling 313 timelines)%n", hub, ids.get(hub), friends.size(),
                 latencies.get(latencies.size() / 2) / 1000.0, latencies.get((int) (latencies.size() * 0.99)) / 1000.0);
         assertEquals(313, seenAfterMicros.size());

@@ -126,6 +126,7 @@ public final class ChirpLauncher {
             out.println("wiped " + home);
         }
         ClusterPorts ports = ClusterPorts.resolve(System.getenv(), offset);
+        writeGatewayPort(ports.of("gateway"));
         Progress progress = new Progress(out);
         LocalCluster cluster = new LocalCluster(repo, home, ports, progress);
         writeLauncherPid();
@@ -288,7 +289,7 @@ public final class ChirpLauncher {
             return launcher.isPresent() ? 0 : 1;
         }
         printTable(pids);
-        int gateway = ClusterPorts.resolve(System.getenv(), 0).of("gateway");
+        int gateway = recordedGatewayPort().orElse(ClusterPorts.resolve(System.getenv(), 0).of("gateway"));
         try {
             HttpResponse<String> health = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway + "/health"))
@@ -330,6 +331,24 @@ public final class ChirpLauncher {
     private boolean isOurs(ProcessHandle process) {
         return process.info().arguments().map(args -> String.join(" ", args).contains(home.toString()))
                 .orElse(true);
+    }
+
+    /** Where the last {@code up} put the gateway, so {@code status} finds it after a port offset. */
+    private void writeGatewayPort(int port) {
+        try {
+            Files.createDirectories(home.resolve("run"));
+            Files.writeString(home.resolve("run/gateway.port"), Integer.toString(port));
+        } catch (IOException e) {
+            throw new EngineStartException("cannot write " + home.resolve("run/gateway.port"), e);
+        }
+    }
+
+    private Optional<Integer> recordedGatewayPort() {
+        try {
+            return Optional.of(Integer.parseInt(Files.readString(home.resolve("run/gateway.port")).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private Path launcherPidFile() {
