@@ -136,8 +136,10 @@ public final class Seeder {
     private static String text(int node, int i, List<Integer> nodes) {
         StringBuilder text = new StringBuilder();
         int seed = node * 31 + i;
+        // deterministic per (user, tweet), so a re-run would write the same text
+        java.util.Random words = new java.util.Random(seed);
         for (int w = 0; w < 8; w++) {
-            text.append(WORDS[Math.floorMod(seed * 7 + w * 13, WORDS.length)]).append(' ');
+            text.append(WORDS[words.nextInt(WORDS.length)]).append(' ');
         }
         text.append('#').append(TAGS[Math.floorMod(seed, TAGS.length)]);
         if (i % 2 == 0) {
