@@ -89,6 +89,15 @@ class GatewayOperationsIT extends OperationsContract implements TestPropertyProv
     }
 
     @Test
+    void aBodyOver64KiBIs413BeforeAnyForwarding() throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        baseUrl().resolve("/api/v1/tweets")).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\":\"" + "x".repeat(70_000) + "\"}"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, response.statusCode(), response.body());
+    }
+
+    @Test
     void internalPathsAreNotReachableThroughTheGateway() {
         assertEquals(404, get("/internal/users/42/follower-ids").status());
         assertEquals(404, get("/api/v2/users/42").status());

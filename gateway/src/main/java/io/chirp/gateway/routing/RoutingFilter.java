@@ -28,8 +28,9 @@ import reactor.core.publisher.Mono;
  * The front door: every {@code /api/v1/**} request is proxied, non-blocking, to the service
  * that owns its path ({@link Routes}), with an {@code X-Request-Id} (the client's, or a new
  * one) on the forwarded request and on the answer. A service that does not answer in time
- * gives 503 problem+json with {@code Retry-After}, never a hang. Bodies over 64 KiB are refused
- * with 413 before any forwarding ({@code micronaut.server.max-request-size}).
+ * gives 503 problem+json with {@code Retry-After}, never a hang. A body whose declared length is
+ * over 64 KiB ({@code micronaut.server.max-request-size}) is refused with 413 before any
+ * forwarding; the services enforce the same limit on what they read.
  */
 @Filter("/api/v1/**")
 class RoutingFilter implements HttpServerFilter {
@@ -40,13 +41,16 @@ class RoutingFilter implements HttpServerFilter {
     private final Map<String, URI> services;
     private final ErrorResponseProcessor<?> errors;
     private final Duration timeout;
+    private final long maxBody;
 
     RoutingFilter(ProxyHttpClient proxy, List<ServiceEndpoint> endpoints, ErrorResponseProcessor<?> errors,
-                  @Value("${chirp.gateway.route-timeout:10s}") Duration timeout) {
+                  @Value("${chirp.gateway.route-timeout:10s}") Duration timeout,
+                  @Value("${micronaut.server.max-request-size:65536}") long maxBody) {
         this.proxy = proxy;
         this.services = endpoints.stream().collect(Collectors.toMap(ServiceEndpoint::name, ServiceEndpoint::url));
         this.errors = errors;
         this.timeout = timeout;
+        this.maxBody = maxBody;
     }
 
     @Override
@@ -56,6 +60,13 @@ class RoutingFilter implements HttpServerFilter {
             return chain.proceed(request);
         }
         String requestId = request.getHeaders().findFirst(REQUEST_ID).orElseGet(() -> UUID.randomUUID().toString());
+        if (request.getContentLength() > maxBody) {
+            // the proxy streams bodies, so the server's own limit never sees them whole: refuse here
+            MutableHttpResponse<?> tooLarge = errors.processResponse(ErrorContext.builder(request)
+                    .errorMessage("the body is over " + maxBody + " bytes").build(),
+                    HttpResponse.status(HttpStatus.REQUEST_ENTITY_TOO_LARGE));
+            return Mono.just(tooLarge.header(REQUEST_ID, requestId));
+        }
         URI base = target.get();
         // a base URL may carry a path prefix (a service behind another proxy); it is kept
         String prefix = base.getPath() == null ? "" : base.getPath().replaceAll("/+$", "");
