@@ -33,6 +33,8 @@ class GatewayOperationsIT extends OperationsContract implements TestPropertyProv
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>();
         properties.put("micronaut.server.port", Integer.toString(port));
+        properties.put("micronaut.security.token.jwt.signatures.jwks.users.url",
+                "http://127.0.0.1:" + port + "/stub/user-service/.well-known/jwks.json");
         for (String service : SERVICES) {
             properties.put("chirp.gateway.services." + service + ".url", "http://127.0.0.1:" + port + "/stub/" + service);
         }
@@ -95,6 +97,40 @@ class GatewayOperationsIT extends OperationsContract implements TestPropertyProv
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\":\"" + "x".repeat(70_000) + "\"}"))
                         .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(413, response.statusCode(), response.body());
+    }
+
+    @Test
+    void tokensAreCheckedAtTheEdge() throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<String, Integer> withToken = token -> {
+            try {
+                return client.send(java.net.http.HttpRequest.newBuilder(baseUrl().resolve("/api/v1/tweets/7"))
+                        .header("Authorization", token).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .statusCode();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        String valid = io.chirp.platform.testing.TestTokens.forUser(42);
+        assertEquals(200, withToken.apply("Bearer " + valid), "a valid token passes");
+        String[] parts = valid.split("\\.");
+        String tampered = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"sub\":\"1\",\"exp\":4102444800}".getBytes()) + "." + parts[2];
+        assertEquals(401, withToken.apply("Bearer " + tampered), "tampered claims");
+        String none = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes())
+                + "." + parts[1] + ".";
+        assertEquals(401, withToken.apply("Bearer " + none), "alg none");
+        var foreign = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("test-" + ProcessHandle.current().pid())
+                .generate();
+        var forged = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(
+                com.nimbusds.jose.JWSAlgorithm.RS256).keyID(foreign.getKeyID()).build(),
+                new com.nimbusds.jwt.JWTClaimsSet.Builder().subject("42")
+                        .expirationTime(new java.util.Date(System.currentTimeMillis() + 60_000)).build());
+        forged.sign(new com.nimbusds.jose.crypto.RSASSASigner(foreign));
+        assertEquals(401, withToken.apply("Bearer " + forged.serialize()), "signed by another key");
+        assertEquals(401, withToken.apply("Bearer " + io.chirp.platform.testing.TestTokens.expiredForUser(42)),
+                "expired, though correctly signed");
+        assertEquals(401, withToken.apply("Basic dXNlcjpwYXNz"), "not a bearer token");
     }
 
     @Test

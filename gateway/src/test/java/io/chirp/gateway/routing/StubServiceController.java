@@ -28,6 +28,12 @@ class StubServiceController {
         return Map.of("service", name, "path", "/api/v1/" + path, "requestId", requestId);
     }
 
+    /** user-service's JWKS, for the edge token check. */
+    @Get("/.well-known/jwks.json")
+    Map<String, Object> jwks(String name) {
+        return io.chirp.platform.testing.TestTokens.jwks();
+    }
+
     private static Map<String, Object> healthOf(String name) {
         return Map.of("status", "UP", "name", name,
                 "details", Map.of("jdbc", Map.of("status", "UP"), "kafka", Map.of("status", "UP")));

@@ -46,10 +46,19 @@ public final class TestTokens {
 
     /** A bearer token for {@code userId} whose {@code username} claim is {@code username}. */
     public static String forUser(long userId, String username) {
+        return forUser(userId, username, new Date(System.currentTimeMillis() + 900_000));
+    }
+
+    /** A bearer token that expired a minute ago (correctly signed). */
+    public static String expiredForUser(long userId) {
+        return forUser(userId, "u" + userId, new Date(System.currentTimeMillis() - 60_000));
+    }
+
+    private static String forUser(long userId, String username, Date expiresAt) {
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(KEY.getKeyID()).build(),
                     new JWTClaimsSet.Builder().subject(Long.toString(userId)).claim("username", username)
-                            .issueTime(new Date()).expirationTime(new Date(System.currentTimeMillis() + 900_000)).build());
+                            .issueTime(new Date()).expirationTime(expiresAt).build());
             jwt.sign(new RSASSASigner(KEY));
             return jwt.serialize();
         } catch (JOSEException e) {
