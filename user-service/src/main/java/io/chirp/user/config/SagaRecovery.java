@@ -2,6 +2,7 @@ package io.chirp.user.config;
 
 import java.time.Duration;
 
+import io.chirp.user.domain.AccountDeletionService;
 import io.chirp.user.domain.FollowService;
 import io.chirp.user.domain.RegistrationService;
 import io.micronaut.context.annotation.Value;
@@ -10,7 +11,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Finishes what a crash interrupted: registration sagas left STARTED are compensated and
- * follow sagas left between their steps are completed (or compensated). Runs on every
+ * follow sagas left between their steps are completed (or compensated), and account deletions
+ * that every participant acknowledged are finished (also half-finished ones). Runs on every
  * instance; each step is idempotent, so overlapping runs are harmless.
  */
 @Singleton
@@ -18,12 +20,14 @@ class SagaRecovery {
 
     private final RegistrationService registrations;
     private final FollowService follows;
+    private final AccountDeletionService deletions;
     private final Duration stalledAfter;
 
-    SagaRecovery(RegistrationService registrations, FollowService follows,
+    SagaRecovery(RegistrationService registrations, FollowService follows, AccountDeletionService deletions,
                  @Value("${chirp.sagas.stalled-after:1m}") Duration stalledAfter) {
         this.registrations = registrations;
         this.follows = follows;
+        this.deletions = deletions;
         this.stalledAfter = stalledAfter;
     }
 
@@ -31,5 +35,6 @@ class SagaRecovery {
     void recover() {
         registrations.recoverStalled(stalledAfter);
         follows.recoverStalled(stalledAfter);
+        deletions.finishReady();
     }
 }

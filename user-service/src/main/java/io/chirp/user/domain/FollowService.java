@@ -51,6 +51,10 @@ public class FollowService {
         if (users.find(followeeId).isEmpty()) {
             throw new Exceptions.UserNotFound(Long.toString(followeeId));
         }
+        // a user being deleted (token still valid) must not add edges the deletion saga would miss
+        if (users.find(followerId).isEmpty()) {
+            throw new Exceptions.UserNotFound(Long.toString(followerId));
+        }
         follows.writeFollowing(followerId, followeeId);
         completeFollow(followerId, followeeId);
     }

@@ -38,6 +38,22 @@ public interface FollowStore {
     /** Unfollow step 2 on the followee's shard; true (and the event written) when an edge was removed. */
     boolean removeFollower(long followerId, long followeeId, UserUnfollowed event);
 
+    /**
+     * Account deletion of the followee, on the follower's shard: removes the {@code following}
+     * row, decrements the follower's {@code following_count} and writes {@code event}, all only
+     * when the row was still there (true).
+     */
+    boolean removeFollowing(long followerId, long followeeId, UserUnfollowed event);
+
+    /**
+     * Account deletion of the follower, on the followee's shard: removes the {@code followers}
+     * row and decrements the count, without an event (the follower's side publishes it).
+     */
+    void removeFollowerRow(long followerId, long followeeId);
+
+    /** Followee ids of {@code userId} in ascending id order after {@code afterId}, from its shard. */
+    List<Long> followeeIds(long userId, long afterId, int limit);
+
     /** Marks the saga row on the follower's shard done (deletes it). */
     void finishSaga(long followerId, long followeeId);
 

@@ -118,6 +118,57 @@ class JdbcFollowStore implements FollowStore {
     }
 
     @Override
+    public boolean removeFollowing(long followerId, long followeeId, UserUnfollowed event) {
+        return ShardJdbc.inTransaction(shards.forId(followerId), c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "DELETE FROM following WHERE follower_id = ? AND followee_id = ?")) {
+                s.setLong(1, followerId);
+                s.setLong(2, followeeId);
+                if (s.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            bump(c, "following_count", followerId, -1);
+            outbox.append(c, event.eventId(), followerId, event);
+            return true;
+        });
+    }
+
+    @Override
+    public void removeFollowerRow(long followerId, long followeeId) {
+        ShardJdbc.inTransaction(shards.forId(followeeId), c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "DELETE FROM followers WHERE followee_id = ? AND follower_id = ?")) {
+                s.setLong(1, followeeId);
+                s.setLong(2, followerId);
+                if (s.executeUpdate() == 1) {
+                    bump(c, "followers_count", followeeId, -1);
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<Long> followeeIds(long userId, long afterId, int limit) {
+        return ShardJdbc.read(shards.forId(userId), c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT followee_id FROM following WHERE follower_id = ?"
+                    + " AND followee_id > ? ORDER BY followee_id LIMIT ?")) {
+                s.setLong(1, userId);
+                s.setLong(2, afterId);
+                s.setInt(3, limit);
+                List<Long> ids = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+                return ids;
+            }
+        });
+    }
+
+    @Override
     public void finishSaga(long followerId, long followeeId) {
         ShardJdbc.inTransaction(shards.forId(followerId), c -> {
             try (PreparedStatement s = c.prepareStatement(
