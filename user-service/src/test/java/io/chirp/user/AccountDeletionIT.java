@@ -166,6 +166,25 @@ class AccountDeletionIT {
     }
 
     @Test
+    void aParticipantThatDoesNotAcknowledgeIsAskedAgain() throws Exception {
+        String name = unique("late");
+        long user = register(name);
+        String deletionId = http.toBlocking().retrieve(HttpRequest.DELETE("/api/v1/users/me").bearerAuth(token(user)),
+                Map.class).get("deletionId").toString();
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                events.matching("UserDeletionRequested", Map.of("userId", user)).size() == 1);
+        // nobody answers for a while
+        try (Connection c = shards.forId(user).getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE deletions SET updated_at = now() - interval '10 minutes' WHERE id = '" + deletionId + "'");
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(deletions.requestAgainWaitingLongerThan(Duration.ofMinutes(1)) >= 1);
+        assertEquals(0, deletions.requestAgainWaitingLongerThan(Duration.ofMinutes(1)),
+                "asked again once, then the clock restarts");
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.matching("UserDeletionRequested",
+                Map.of("userId", user, "deletionId", deletionId)).size() == 2);
+    }
+
+    @Test
     void aDeletionThatCrashedAfterSomeEdgesWereRemovedIsFinishedByTheSweep() throws Exception {
         String name = unique("dc_");
         long user = register(name);

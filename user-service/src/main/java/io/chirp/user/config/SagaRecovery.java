@@ -22,13 +22,16 @@ class SagaRecovery {
     private final FollowService follows;
     private final AccountDeletionService deletions;
     private final Duration stalledAfter;
+    private final Duration askAgainAfter;
 
     SagaRecovery(RegistrationService registrations, FollowService follows, AccountDeletionService deletions,
-                 @Value("${chirp.sagas.stalled-after:1m}") Duration stalledAfter) {
+                 @Value("${chirp.sagas.stalled-after:1m}") Duration stalledAfter,
+                 @Value("${chirp.account-deletion.ask-again-after:2m}") Duration askAgainAfter) {
         this.registrations = registrations;
         this.follows = follows;
         this.deletions = deletions;
         this.stalledAfter = stalledAfter;
+        this.askAgainAfter = askAgainAfter;
     }
 
     @Scheduled(fixedDelay = "${chirp.sagas.recovery-interval:30s}", initialDelay = "10s")
@@ -36,5 +39,6 @@ class SagaRecovery {
         registrations.recoverStalled(stalledAfter);
         follows.recoverStalled(stalledAfter);
         deletions.finishReady();
+        deletions.requestAgainWaitingLongerThan(askAgainAfter);
     }
 }

@@ -103,6 +103,27 @@ public class AccountDeletionService {
         return finished;
     }
 
+    /**
+     * Each step is retried until acknowledged: a deletion still waiting after
+     * {@code olderThan} publishes {@code UserDeletionRequested} again, with the same deletion id
+     * (every participant's step is idempotent, and an acknowledgement is recorded once).
+     *
+     * @return how many deletions were requested again
+     */
+    public int requestAgainWaitingLongerThan(java.time.Duration olderThan) {
+        int again = 0;
+        for (DeletionStore.Pending pending : deletions.waitingLongerThan(olderThan)) {
+            deletions.requestAgain(pending, new io.chirp.platform.events.UserDeletionRequested(UUID.randomUUID(),
+                    clock.instant(), io.chirp.platform.events.UserDeletionRequested.SCHEMA_VERSION, pending.userId(),
+                    pending.deletionId()));
+            again++;
+        }
+        if (again > 0) {
+            LOG.info("asked the participants again for {} account deletion(s)", again);
+        }
+        return again;
+    }
+
     /** The saga's local steps; each idempotent, so concurrent or repeated runs are harmless. */
     void finish(UUID deletionId, long userId) {
         removeFollowingEdges(userId);

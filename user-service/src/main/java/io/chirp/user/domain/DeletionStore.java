@@ -40,6 +40,15 @@ public interface DeletionStore {
     /** Every REQUESTED deletion, on every shard, that all {@code participants} acknowledged. */
     List<Pending> allReadyToFinish(Collection<String> participants);
 
+    /** Deletions still waiting for acknowledgements, untouched for {@code olderThan}. */
+    List<Pending> waitingLongerThan(java.time.Duration olderThan);
+
+    /**
+     * Asks the participants again: {@code event} (the same deletion id) into the outbox, and the
+     * deletion's clock reset, in one transaction on the user's shard.
+     */
+    void requestAgain(Pending deletion, io.chirp.platform.events.UserDeletionRequested event);
+
     /** The claim keys of a user being deleted; empty once the user row is gone. */
     Optional<Claims> claimsOf(long userId);
 

@@ -99,6 +99,40 @@ class JdbcDeletionStore implements DeletionStore {
     }
 
     @Override
+    public List<Pending> waitingLongerThan(java.time.Duration olderThan) {
+        List<Pending> waiting = new ArrayList<>();
+        for (DataSource db : shards.all().values()) {
+            ShardJdbc.read(db, c -> {
+                try (PreparedStatement s = c.prepareStatement("SELECT id, user_id FROM deletions"
+                        + " WHERE state = 'REQUESTED' AND updated_at < ? ORDER BY updated_at")) {
+                    s.setTimestamp(1, java.sql.Timestamp.from(java.time.Instant.now().minus(olderThan)));
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            waiting.add(new Pending(rs.getObject(1, UUID.class), rs.getLong(2)));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return waiting;
+    }
+
+    @Override
+    public void requestAgain(Pending deletion, io.chirp.platform.events.UserDeletionRequested event) {
+        ShardJdbc.inTransaction(shards.forId(deletion.userId()), c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE deletions SET updated_at = now() WHERE id = ?"
+                    + " AND state = 'REQUESTED'")) {
+                s.setObject(1, deletion.deletionId());
+                if (s.executeUpdate() == 1) {
+                    outbox.append(c, event.eventId(), deletion.userId(), event);
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
     public Optional<Claims> claimsOf(long userId) {
         return ShardJdbc.read(shards.forId(userId), c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT username, email FROM users WHERE id = ?")) {
