@@ -1,8 +1,6 @@
 package io.chirp.like.events;
 
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.chirp.platform.events.Topics;
 import io.chirp.platform.messaging.DeadLetterPublisher;
@@ -17,15 +15,13 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 /**
- * A record that still fails after the listener's bounded retries is copied, headers and all,
- * to its topic's dead-letter topic ({@code <topic>.dlt}) and counted, and consumption moves on:
- * a poison message never blocks a partition.
+ * A record that still fails after the listener's bounded retries goes to its topic's
+ * dead-letter topic ({@link DeadLetterPublisher#giveUp}) and is counted, and consumption moves
+ * on: a poison message never blocks a partition.
  */
 @Singleton
 @Replaces(DefaultKafkaListenerExceptionHandler.class)
 class DeadLetters implements KafkaListenerExceptionHandler {
-
-    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
     private final DeadLetterPublisher publisher;
     private final Counter deadLettered;
@@ -37,13 +33,11 @@ class DeadLetters implements KafkaListenerExceptionHandler {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void handle(KafkaListenerException exception) {
         exception.getConsumerRecord().ifPresent(raw -> {
-            var record = (org.apache.kafka.clients.consumer.ConsumerRecord<Object, Object>) raw;
-            LOG.error("dead-lettering {}-{}@{}", record.topic(), record.partition(), record.offset(), exception.getCause());
-            publisher.publish(record);
-            deadLettered.increment();
+            if (publisher.giveUp("like-service", raw, exception.getCause() != null ? exception.getCause() : exception)) {
+                deadLettered.increment();
+            }
         });
     }
 

@@ -17,6 +17,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class DeadLetterPublisher implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeadLetterPublisher.class);
+
     private final KafkaProducer<String, String> producer;
     private final String suffix;
 
@@ -48,6 +50,36 @@ public final class DeadLetterPublisher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while dead-lettering " + record.topic(), e);
+        }
+    }
+
+    /** Header naming the consumer that gave up on the record. */
+    public static final String CONSUMER_HEADER = "chirp-dlt-consumer";
+    /** Header naming the type of the failure. */
+    public static final String ERROR_HEADER = "chirp-dlt-error";
+
+    /**
+     * A consumer gives up on {@code record} after its bounded retries: the record, with headers
+     * naming the consumer ({@value #CONSUMER_HEADER}) and the failure's type
+     * ({@value #ERROR_HEADER}) added, goes to the dead-letter topic. Never throws: when even the
+     * dead-letter topic cannot be written, that is logged as an error with the record's
+     * coordinates, and consumption moves on.
+     *
+     * @return true when the copy was acknowledged
+     */
+    public boolean giveUp(String consumer, ConsumerRecord<?, ?> record, Throwable cause) {
+        LOG.warn("{}: giving up on {}-{}@{} after its retries; sending it to {}{}", consumer, record.topic(),
+                record.partition(), record.offset(), record.topic(), suffix, cause);
+        // the consumed record is not used again: its headers carry the reason along
+        record.headers().add(CONSUMER_HEADER, consumer.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        record.headers().add(ERROR_HEADER, cause.getClass().getName().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            publish(record);
+            return true;
+        } catch (IllegalStateException e) {
+            LOG.error("{}: could not dead-letter {}-{}@{}; the record is skipped", consumer, record.topic(),
+                    record.partition(), record.offset(), e);
+            return false;
         }
     }
 
