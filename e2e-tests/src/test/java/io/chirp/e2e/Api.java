@@ -22,8 +22,18 @@ final class Api {
         this.base = base;
     }
 
-    /** An answer: status and parsed JSON body (null when empty). */
-    record Answer(int status, JsonNode body) {
+    /** An answer: status, parsed JSON body (null when empty) and the {@code X-Request-Id} it carried. */
+    record Answer(int status, JsonNode body, String requestId) {
+    }
+
+    /** Any request, with a chosen {@code X-Request-Id}. */
+    Answer send(String method, String path, String json, String token, String requestId) {
+        HttpRequest.Builder request = builder(path, token).header("X-Request-Id", requestId);
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return send(request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json)));
     }
 
     Answer get(String path, String token) {
@@ -55,7 +65,8 @@ final class Api {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String body = response.body();
-            return new Answer(response.statusCode(), body == null || body.isBlank() ? null : JSON.readTree(body));
+            return new Answer(response.statusCode(), body == null || body.isBlank() ? null : JSON.readTree(body),
+                    response.headers().firstValue("X-Request-Id").orElse(""));
         } catch (IOException e) {
             throw new AssertionError("request failed: " + e, e);
         } catch (InterruptedException e) {

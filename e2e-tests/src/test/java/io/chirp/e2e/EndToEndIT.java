@@ -39,6 +39,9 @@ class EndToEndIT {
 
     LocalCluster cluster;
     Api api;
+    /** Filled by the Reed98 test, used by the mix that follows it. */
+    Map<Integer, Long> reedIds;
+    Map<Integer, String> reedTokens;
 
     @BeforeAll
     void startCluster() {
@@ -73,12 +76,13 @@ class EndToEndIT {
 
     @Test
     @Order(2)
-    void registerFollowPostReadReplyRetweetLikeDelete() {
+    void registerFollowPostReadReplyRetweetLikeSearchTrendsDelete() {
         String[] alice = api.register(unique("alice_"));
         String[] bob = api.register(unique("bob_"));
         assertEquals(204, api.put("/api/v1/users/me/following/" + alice[0], bob[1]).status());
 
-        Api.Answer posted = api.post("/api/v1/tweets", "{\"text\":\"hello #chirp world\"}", alice[1]);
+        String tag = unique("e2e");
+        Api.Answer posted = api.post("/api/v1/tweets", "{\"text\":\"hello #" + tag + " world\"}", alice[1]);
         assertEquals(201, posted.status(), String.valueOf(posted.body()));
         String tweet = posted.body().path("id").asText();
         await().atMost(Duration.ofSeconds(20)).until(() -> firstIds(api.get("/api/v1/timelines/home", bob[1])).contains(tweet));
@@ -96,23 +100,103 @@ class EndToEndIT {
         });
         assertEquals(1, api.get("/api/v1/tweets/" + tweet + "/likes", null).body().path("count").asLong());
 
+        await().atMost(Duration.ofSeconds(20)).until(() -> firstIds(api.get("/api/v1/search/tweets?q=%23" + tag, null))
+                .contains(tweet));
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            JsonNode trends = api.get("/api/v1/trends?limit=100", null).body();
+            for (JsonNode trend : trends.path("items")) {
+                if (trend.path("hashtag").asText().equalsIgnoreCase(tag)) {
+                    return trend.path("tweetCount").asLong() >= 1;
+                }
+            }
+            return false;
+        });
+
         assertEquals(403, api.delete("/api/v1/tweets/" + tweet, bob[1]).status(), "not the author");
         assertEquals(204, api.delete("/api/v1/tweets/" + tweet, alice[1]).status());
         assertEquals(404, api.get("/api/v1/tweets/" + tweet, null).status());
         await().atMost(Duration.ofSeconds(20)).until(() -> !firstIds(api.get("/api/v1/timelines/home", bob[1])).contains(tweet));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !firstIds(api.get("/api/v1/search/tweets?q=%23" + tag, null))
+                .contains(tweet));
     }
 
     @Test
     @Order(3)
+    void anAccountDeletionRemovesTheUserEverywhereAndFreesTheName() {
+        String carolName = unique("carol_");
+        String[] carol = api.register(carolName);
+        String[] dave = api.register(unique("dave_"));
+        assertEquals(204, api.put("/api/v1/users/me/following/" + carol[0], dave[1]).status());
+        assertEquals(204, api.put("/api/v1/users/me/following/" + dave[0], carol[1]).status());
+        String davesTweet = api.post("/api/v1/tweets", "{\"text\":\"dave was here\"}", dave[1]).body().path("id").asText();
+        String tag = unique("gone");
+        String carolsTweet = api.post("/api/v1/tweets", "{\"text\":\"carol says #" + tag + "\"}", carol[1]).body()
+                .path("id").asText();
+        assertEquals(204, api.put("/api/v1/tweets/" + davesTweet + "/likes/me", carol[1]).status());
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                firstIds(api.get("/api/v1/timelines/home", dave[1])).contains(carolsTweet)
+                && firstIds(api.get("/api/v1/search/tweets?q=%23" + tag, null)).contains(carolsTweet)
+                && api.get("/api/v1/tweets/" + davesTweet, null).body().path("likeCount").asLong() == 1);
+        JsonNode daveBefore = api.get("/api/v1/users/" + dave[0], null).body();
+        assertEquals(1, daveBefore.path("followersCount").asLong());
+        assertEquals(1, daveBefore.path("followingCount").asLong());
+
+        Api.Answer deletion = api.delete("/api/v1/users/me", carol[1]);
+        assertEquals(202, deletion.status(), String.valueOf(deletion.body()));
+        assertTrue(deletion.body().path("deletionId").asText().length() > 0, String.valueOf(deletion.body()));
+        assertEquals(404, api.get("/api/v1/users/" + carol[0], null).status(), "gone as soon as the saga starts");
+
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            JsonNode daveNow = api.get("/api/v1/users/" + dave[0], null).body();
+            assertEquals(0, daveNow.path("followersCount").asLong(), "dave's followers corrected");
+            assertEquals(0, daveNow.path("followingCount").asLong(), "dave's following corrected");
+            assertEquals(404, api.get("/api/v1/tweets/" + carolsTweet, null).status(), "carol's tweets are gone");
+            JsonNode liked = api.get("/api/v1/tweets/" + davesTweet, null).body();
+            assertEquals(0, liked.path("likeCount").asLong(), "carol's like is uncounted");
+            assertEquals(0, api.get("/api/v1/tweets/" + davesTweet + "/likes", null).body().path("count").asLong());
+            assertTrue(!firstIds(api.get("/api/v1/timelines/home", dave[1])).contains(carolsTweet), "not in any feed");
+            assertTrue(firstIds(api.get("/api/v1/search/tweets?q=%23" + tag, null)).isEmpty(), "not searchable");
+            assertTrue(firstIds(api.get("/api/v1/search/users?q=" + carolName, null)).isEmpty(), "no user document");
+            assertEquals(201, api.post("/api/v1/users", "{\"username\":\"" + carolName + "\",\"email\":\"" + carolName
+                    + "@e2e.chirp\",\"password\":\"correct horse battery\"}", null).status(), "the name is free again");
+        });
+    }
+
+    @Test
+    @Order(4)
+    void aRequestIdIsLoggedByTheGatewayAndEveryServiceItReaches() throws Exception {
+        String[] erin = api.register(unique("erin_"));
+        String posting = unique("e2e-post-");
+        Api.Answer posted = api.send("POST", "/api/v1/tweets", "{\"text\":\"traced\"}", erin[1], posting);
+        assertEquals(201, posted.status());
+        assertEquals(posting, posted.requestId());
+        String reading = unique("e2e-home-");
+        assertEquals(200, api.send("GET", "/api/v1/timelines/home", null, erin[1], reading).status());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertTrue(log("gateway").contains(posting), "gateway logged " + posting);
+            assertTrue(log("tweet-service").contains(posting), "tweet-service logged " + posting);
+            assertTrue(log("gateway").contains(reading), "gateway logged " + reading);
+            assertTrue(log("timeline-service").contains(reading), "timeline-service logged " + reading);
+        });
+    }
+
+    private String log(String process) throws java.io.IOException {
+        return java.nio.file.Files.readString(Path.of("target", "cluster", "logs", process + ".log"));
+    }
+
+    @Test
+    @Order(5)
     void aTweetOfTheBestConnectedReedStudentReachesAllTheirFriendsHomeTimelines() throws Exception {
         Seeder.Graph reed = Seeder.read(Path.of("../../shared/data/socfb-Reed98.edges"), false);
-        Map<Integer, Long> ids = new Seeder(cluster.gatewayUrl(), System.out, 8).seed(reed, 0);
+        Seeder seeder = new Seeder(cluster.gatewayUrl(), System.out, 8);
+        Map<Integer, Long> ids = seeder.seed(reed, 0);
+        reedIds = ids;
+        reedTokens = seeder.tokens();
         int hub = 678; // 313 friends, the highest degree in the graph
         List<Integer> friends = reed.follows().stream().filter(e -> e[1] == hub).map(e -> e[0]).toList();
         assertEquals(313, friends.size());
-        String hubToken = token("user_" + hub);
-        Map<Integer, String> tokens = new ConcurrentHashMap<>();
-        friends.parallelStream().forEach(f -> tokens.put(f, token("user_" + f)));
+        String hubToken = reedTokens.get(hub);
+        Map<Integer, String> tokens = reedTokens;
         friends.parallelStream().forEach(f -> api.get("/api/v1/timelines/home?limit=1", tokens.get(f)));
 
         long start = System.nanoTime();
@@ -134,9 +218,66 @@ class EndToEndIT {
         assertEquals(313, seenAfterMicros.size());
     }
 
-    private String token(String username) {
-        return api.post("/api/v1/auth/token", "{\"username\":\"" + username + "\",\"password\":\"" + Seeder.PASSWORD
-                + "\"}", null).body().path("accessToken").asText();
+    /**
+     * One minute of DeathStarBench's social-network mix on the seeded Reed98 graph (60 % home
+     * timeline, 30 % user timeline, 10 % compose), closed loop with 16 clients: every request
+     * must succeed. Throughput and latency are printed for information only (BENCHMARKS.md has
+     * the measured figures, from Gatling).
+     */
+    @Test
+    @Order(6)
+    void aMinuteOfTheSocialNetworkMixHasNoErrors() throws Exception {
+        assertTrue(reedTokens != null && reedTokens.size() == 962, "the Reed98 graph was seeded");
+        List<Integer> people = new ArrayList<>(reedTokens.keySet());
+        Map<String, List<Long>> micros = new ConcurrentHashMap<>();
+        Map<String, Integer> failures = new ConcurrentHashMap<>();
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(16);
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        for (int c = 0; c < 16; c++) {
+            running.add(clients.submit(() -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                while (System.nanoTime() < end) {
+                    int me = people.get(random.nextInt(people.size()));
+                    double dice = random.nextDouble();
+                    String kind;
+                    long start = System.nanoTime();
+                    Api.Answer answer;
+                    if (dice < 0.6) {
+                        kind = "home timeline";
+                        answer = api.get("/api/v1/timelines/home?limit=20", reedTokens.get(me));
+                    } else if (dice < 0.9) {
+                        kind = "user timeline";
+                        long other = reedIds.get(people.get(random.nextInt(people.size())));
+                        answer = api.get("/api/v1/users/" + other + "/tweets?limit=20", null);
+                    } else {
+                        kind = "compose";
+                        answer = api.post("/api/v1/tweets", "{\"text\":\"mix " + random.nextInt(1_000_000)
+                                + " #dsb\"}", reedTokens.get(me));
+                    }
+                    long took = (System.nanoTime() - start) / 1000;
+                    if (answer.status() != 200 && answer.status() != 201) {
+                        failures.merge(kind + " " + answer.status(), 1, Integer::sum);
+                    }
+                    micros.computeIfAbsent(kind, k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(took);
+                }
+                return null;
+            }));
+        }
+        for (java.util.concurrent.Future<?> client : running) {
+            client.get();
+        }
+        clients.shutdown();
+        micros.forEach((kind, list) -> {
+            List<Long> sorted = new ArrayList<>(list);
+            Collections.sort(sorted);
+            System.out.printf("social-network mix, %s: %d requests (%.0f/s), p50 %.1f ms, p99 %.1f ms%n", kind,
+                    sorted.size(), sorted.size() / 60.0, sorted.get(sorted.size() / 2) / 1000.0,
+                    sorted.get((int) (sorted.size() * 0.99)) / 1000.0);
+        });
+        assertTrue(failures.isEmpty(), "failed requests: " + failures);
+        int total = micros.values().stream().mapToInt(List::size).sum();
+        assertTrue(micros.get("compose").size() > total * 0.05, "the mix holds about 10 % compose: " + micros.keySet());
     }
 
     private static List<String> firstIds(Api.Answer page) {

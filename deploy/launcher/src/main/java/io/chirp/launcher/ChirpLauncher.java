@@ -88,6 +88,7 @@ public final class ChirpLauncher {
                   down           stop a running cluster and anything it left behind
                   status         show each process, its memory, and the health of the system
                   seed --graph FILE [--directed] [--tweets K] [--concurrency N] [--base-url URL]
+                  seed --synthetic N [--celebrities C] [--follows F] [--tweets K] …
                                  load a social graph (edge list) through the public API:
                                  users user_<n>, follows along the edges, K tweets per user
                   reindex [--base-url URL]
@@ -161,6 +162,9 @@ public final class ChirpLauncher {
 
     private int seed(List<String> options) {
         Path graph = null;
+        int synthetic = 0;
+        int celebrities = 3;
+        int followsPerUser = 20;
         boolean directed = false;
         int tweets = 0;
         int concurrency = 8;
@@ -170,18 +174,23 @@ public final class ChirpLauncher {
             switch (option) {
                 case "--directed" -> directed = true;
                 case "--graph" -> graph = Path.of(value(options, ++i, option));
+                case "--synthetic" -> synthetic = number(value(options, ++i, option), option);
+                case "--celebrities" -> celebrities = number(value(options, ++i, option), option);
+                case "--follows" -> followsPerUser = number(value(options, ++i, option), option);
                 case "--tweets" -> tweets = number(value(options, ++i, option), option);
                 case "--concurrency" -> concurrency = number(value(options, ++i, option), option);
                 case "--base-url" -> base = URI.create(value(options, ++i, option));
                 default -> throw new IllegalArgumentException("unknown option for seed: " + option);
             }
         }
-        if (graph == null) {
-            throw new IllegalArgumentException("seed needs --graph FILE (an edge list)");
+        if ((graph == null) == (synthetic == 0)) {
+            throw new IllegalArgumentException("seed needs one of --graph FILE (an edge list) or --synthetic N");
         }
         try {
-            Seeder.Graph edges = Seeder.read(graph, directed);
-            out.printf(Locale.ROOT, "seeding %s: %d users, %d follows, %d tweets each, through %s%n", graph,
+            Seeder.Graph edges = graph != null ? Seeder.read(graph, directed)
+                    : Seeder.synthetic(synthetic, celebrities, followsPerUser, 2026);
+            out.printf(Locale.ROOT, "seeding %s: %d users, %d follows, %d tweets each, through %s%n",
+                    graph != null ? graph : "a synthetic power-law graph (" + celebrities + " celebrities)",
                     edges.nodes().size(), edges.follows().size(), tweets, base);
             long start = System.nanoTime();
             new Seeder(base, out, concurrency).seed(edges, tweets);

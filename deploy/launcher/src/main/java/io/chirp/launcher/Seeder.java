@@ -39,8 +39,8 @@ public final class Seeder {
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"(\\d+)\"");
     private static final Pattern TOKEN = Pattern.compile("\"accessToken\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern TWEET_COUNT = Pattern.compile("\"tweetCount\"\\s*:\\s*(\\d+)");
-    private static final String[] WORDS = ("the quick brown fox jumps over a lazy dog while students read books"
-            + " about distributed systems databases queues caches and the art of scaling social networks").split(" ");
+    /** Sentences from public-domain books (resource {@code chirp/seed/corpus.txt}). */
+    private static final List<String> CORPUS = corpus();
     private static final String[] TAGS = {"reed", "chirp", "campus", "music", "exams", "coffee", "sharding", "kafka"};
 
     /** An undirected (or directed) edge list. */
@@ -51,6 +51,7 @@ public final class Seeder {
     private final PrintStream out;
     private final HttpClient http;
     private final int concurrency;
+    private final Map<Integer, String> tokens = new ConcurrentHashMap<>();
 
     public Seeder(URI base, PrintStream out, int concurrency) {
         this.base = base;
@@ -92,10 +93,61 @@ public final class Seeder {
         return new Graph(nodes, follows);
     }
 
+    /**
+     * A synthetic follower graph for scale tests, directed (follower → followee): every user
+     * follows {@code followsPerUser} others chosen by preferential attachment (the chance to be
+     * chosen is proportional to followers + {@code followsPerUser}, the directed form of
+     * Barabási–Albert 1999), which gives a power-law in-degree (exponent about 3) as in real social
+     * networks; in addition, every user follows each of the
+     * {@code celebrities} first nodes with probability 0.6 (and no one else does), so they stand far above the rest
+     * (set {@code CHIRP_CELEBRITY_THRESHOLD} below {@code 0.6 × users} to make them celebrities).
+     * Nodes are numbered 1..users; the same {@code seed} gives the same graph.
+     */
+    public static Graph synthetic(int users, int celebrities, int followsPerUser, long seed) {
+        if (users < 2 || celebrities < 0 || celebrities >= users || followsPerUser < 1) {
+            throw new IllegalArgumentException("a synthetic graph needs users >= 2, 0 <= celebrities < users, follows >= 1");
+        }
+        java.util.Random random = new java.util.Random(seed);
+        Set<Integer> nodes = new LinkedHashSet<>();
+        List<int[]> follows = new ArrayList<>();
+        List<Integer> byFollowers = new ArrayList<>(); // a node appears once per follower, plus followsPerUser times
+        for (int node = 1; node <= users; node++) {
+            nodes.add(node);
+            Set<Integer> chosen = new java.util.HashSet<>();
+            for (int c = 1; c <= celebrities; c++) {
+                if (c != node && random.nextDouble() < 0.6) {
+                    chosen.add(c);
+                }
+            }
+            int wanted = Math.min(followsPerUser, node - 1);
+            int picked = 0;
+            for (int tries = 0; picked < wanted && tries < wanted * 8; tries++) {
+                int followee = byFollowers.get(random.nextInt(byFollowers.size()));
+                if (followee != node && followee > celebrities && chosen.add(followee)) {
+                    picked++;
+                }
+            }
+            for (int followee : chosen) {
+                follows.add(new int[] {node, followee});
+                if (followee > celebrities) {
+                    byFollowers.add(followee);
+                }
+            }
+            for (int k = 0; k < followsPerUser; k++) {
+                byFollowers.add(node); // attractiveness = followers + followsPerUser: the in-degree tail of BA, exponent 3
+            }
+        }
+        return new Graph(nodes, follows);
+    }
+
+    /** The access token of each seeded node's user, filled by {@link #seed}. */
+    public Map<Integer, String> tokens() {
+        return tokens;
+    }
+
     /** Seeds the graph; returns node → user id. */
     public Map<Integer, Long> seed(Graph graph, int tweetsPerUser) throws Exception {
         Map<Integer, Long> ids = new ConcurrentHashMap<>();
-        Map<Integer, String> tokens = new ConcurrentHashMap<>();
         run("users", new ArrayList<>(graph.nodes()), node -> {
             String username = "user_" + node;
             HttpResponse<String> created = post("/api/v1/users", "{\"username\":\"" + username + "\",\"email\":\""
@@ -133,19 +185,30 @@ public final class Seeder {
         return ids;
     }
 
-    private static String text(int node, int i, List<Integer> nodes) {
-        StringBuilder text = new StringBuilder();
+    /**
+     * The text of tweet {@code i} of {@code node}: a sentence of the corpus, a hashtag, and every
+     * other tweet a mention; deterministic per (user, tweet), JSON-escaped, under 280 code points.
+     */
+    static String text(int node, int i, List<Integer> nodes) {
         int seed = node * 31 + i;
-        // deterministic per (user, tweet), so a re-run would write the same text
-        java.util.Random words = new java.util.Random(seed);
-        for (int w = 0; w < 8; w++) {
-            text.append(WORDS[words.nextInt(WORDS.length)]).append(' ');
-        }
-        text.append('#').append(TAGS[Math.floorMod(seed, TAGS.length)]);
+        StringBuilder text = new StringBuilder(CORPUS.get(Math.floorMod(seed * 7919, CORPUS.size())));
+        text.append(" #").append(TAGS[Math.floorMod(seed, TAGS.length)]);
         if (i % 2 == 0) {
             text.append(" @user_").append(nodes.get(Math.floorMod(seed * 17, nodes.size())));
         }
-        return text.toString();
+        return text.toString().replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    private static List<String> corpus() {
+        try (var in = Seeder.class.getResourceAsStream("/chirp/seed/corpus.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("chirp/seed/corpus.txt is missing from the launcher jar");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Runs {@code task} over {@code items} with bounded concurrency and a progress line. */

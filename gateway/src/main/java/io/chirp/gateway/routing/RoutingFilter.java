@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.reactivestreams.Publisher;
@@ -26,16 +25,14 @@ import reactor.core.publisher.Mono;
 
 /**
  * The front door: every {@code /api/v1/**} request is proxied, non-blocking, to the service
- * that owns its path ({@link Routes}), with an {@code X-Request-Id} (the client's, or a new
- * one) on the forwarded request and on the answer. A service that does not answer in time
+ * that owns its path ({@link Routes}), carrying the request's {@code X-Request-Id} (set by
+ * chirp-web's {@code RequestIdFilter}, which runs first and puts it on the answer too). A service that does not answer in time
  * gives 503 problem+json with {@code Retry-After}, never a hang. A body whose declared length is
  * over 64 KiB ({@code micronaut.server.max-request-size}) is refused with 413 before any
  * forwarding; the services enforce the same limit on what they read.
  */
 @Filter("/api/v1/**")
 class RoutingFilter implements HttpServerFilter {
-
-    static final String REQUEST_ID = "X-Request-Id";
 
     private final ProxyHttpClient proxy;
     private final Map<String, URI> services;
@@ -59,29 +56,26 @@ class RoutingFilter implements HttpServerFilter {
         if (target.isEmpty()) {
             return chain.proceed(request);
         }
-        String requestId = request.getHeaders().findFirst(REQUEST_ID).orElseGet(() -> UUID.randomUUID().toString());
         if (request.getContentLength() > maxBody) {
             // the proxy streams bodies, so the server's own limit never sees them whole: refuse here
             MutableHttpResponse<?> tooLarge = errors.processResponse(ErrorContext.builder(request)
                     .errorMessage("the body is over " + maxBody + " bytes").build(),
                     HttpResponse.status(HttpStatus.REQUEST_ENTITY_TOO_LARGE));
-            return Mono.just(tooLarge.header(REQUEST_ID, requestId));
+            return Mono.just(tooLarge);
         }
         URI base = target.get();
         // a base URL may carry a path prefix (a service behind another proxy); it is kept
         String prefix = base.getPath() == null ? "" : base.getPath().replaceAll("/+$", "");
         java.util.function.Consumer<UriBuilder> toService = b -> b.scheme(base.getScheme()).host(base.getHost())
                 .port(base.getPort()).replacePath(prefix + request.getPath());
-        return Mono.from(proxy.proxy(request.mutate().uri(toService).header(REQUEST_ID, requestId)))
+        return Mono.from(proxy.proxy(request.mutate().uri(toService)))
                 .timeout(timeout)
-                .<MutableHttpResponse<?>>map(response -> response.header(REQUEST_ID, requestId))
-                .onErrorResume(e -> Mono.just(unavailable(request, e, requestId)));
+                .onErrorResume(e -> Mono.just(unavailable(request, e)));
     }
 
-    private MutableHttpResponse<?> unavailable(HttpRequest<?> request, Throwable cause, String requestId) {
-        MutableHttpResponse<?> response = errors.processResponse(ErrorContext.builder(request).cause(cause).build(),
+    private MutableHttpResponse<?> unavailable(HttpRequest<?> request, Throwable cause) {
+        return errors.processResponse(ErrorContext.builder(request).cause(cause).build(),
                 HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1"));
-        return response.header(REQUEST_ID, requestId);
     }
 
 }

@@ -13,6 +13,11 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +26,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * What every Chirp application (each service and the gateway) must answer, as tests a
  * service's integration test inherits: {@code /health} UP with the given components UP,
  * {@code /prometheus} in the Prometheus text format, its OpenAPI document at
- * {@code /swagger/<service>.yml}, and problem+json for an unknown path.
+ * {@code /swagger/<service>.yml}, problem+json for an unknown path, and an
+ * {@code X-Request-Id} on every answer that is also in the access log.
  */
 public abstract class OperationsContract {
 
@@ -39,11 +45,17 @@ public abstract class OperationsContract {
 
     /** GET {@code path}; returns status, content type and body. */
     protected Response get(String path) {
+        return get(path, Map.of());
+    }
+
+    /** GET {@code path} with extra request headers. */
+    protected Response get(String path, Map<String, String> headers) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(baseUrl().resolve(path))
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(),
-                    response.headers().firstValue("Content-Type").orElse(""), response.body());
+            HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl().resolve(path)).timeout(Duration.ofSeconds(30)).GET();
+            headers.forEach(request::header);
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.body(), response.headers().firstValue("X-Request-Id").orElse(""));
         } catch (IOException e) {
             throw new AssertionError("GET " + path + " failed: " + e, e);
         } catch (InterruptedException e) {
@@ -96,7 +108,28 @@ public abstract class OperationsContract {
         assertTrue(problem.containsKey("title"), response.body());
     }
 
+    @Test
+    void everyAnswerCarriesARequestIdThatIsInTheAccessLog() {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger access = (Logger) LoggerFactory.getLogger("io.chirp.access");
+        access.addAppender(log);
+        try {
+            Response chosen = get("/no/such/path", Map.of("X-Request-Id", "ops-contract-7"));
+            assertEquals("ops-contract-7", chosen.requestId(), "a client's id is kept");
+            assertTrue(log.list.stream().anyMatch(event -> "ops-contract-7".equals(event.getMDCPropertyMap().get("requestId"))
+                    && event.getFormattedMessage().startsWith("GET /no/such/path 404 ")), "access log: " + log.list);
+
+            Response generated = get("/no/such/path");
+            assertEquals(36, generated.requestId().length(), "a new id (UUID) when the client sends none");
+            Response unsafe = get("/no/such/path", Map.of("X-Request-Id", "GET /admin 200 with spaces"));
+            assertEquals(36, unsafe.requestId().length(), "an id that could forge log lines is replaced");
+        } finally {
+            access.detachAppender(log);
+        }
+    }
+
     /** An HTTP answer. */
-    protected record Response(int status, String contentType, String body) {
+    protected record Response(int status, String contentType, String body, String requestId) {
     }
 }
