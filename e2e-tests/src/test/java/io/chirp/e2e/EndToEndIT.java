@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -23,40 +22,24 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.chirp.launcher.LocalCluster;
 import io.chirp.launcher.Seeder;
 
 /**
- * The whole system, started as a newcomer starts it ({@code ./chirp up}'s cluster, on ports
- * shifted so a running developer cluster does not interfere), driven only through the public
- * API at the gateway.
+ * The whole system, started as a newcomer starts it ({@code ./chirp up}'s cluster, see
+ * {@link SharedCluster}), driven only through the public API at the gateway.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndIT {
 
-    private static final int PORT_OFFSET = 21000;
-
-    LocalCluster cluster;
     Api api;
     /** Filled by the Reed98 test, used by the mix that follows it. */
     Map<Integer, Long> reedIds;
     Map<Integer, String> reedTokens;
 
     @BeforeAll
-    void startCluster() {
-        Path repo = Path.of("..").toAbsolutePath().normalize();
-        Path home = Path.of("target", "cluster").toAbsolutePath();
-        cluster = LocalCluster.withPortOffset(repo, home, PORT_OFFSET, System.out);
-        cluster.start();
-        api = new Api(cluster.gatewayUrl());
-    }
-
-    @AfterAll
-    void stopCluster() {
-        if (cluster != null) {
-            cluster.stop();
-        }
+    void connect() {
+        api = new Api(SharedCluster.gateway());
     }
 
     static String unique(String prefix) {
@@ -181,14 +164,14 @@ class EndToEndIT {
     }
 
     private String log(String process) throws java.io.IOException {
-        return java.nio.file.Files.readString(Path.of("target", "cluster", "logs", process + ".log"));
+        return java.nio.file.Files.readString(SharedCluster.log(process));
     }
 
     @Test
     @Order(5)
     void aTweetOfTheBestConnectedReedStudentReachesAllTheirFriendsHomeTimelines() throws Exception {
         Seeder.Graph reed = Seeder.read(Path.of("../../shared/data/socfb-Reed98.edges"), false);
-        Seeder seeder = new Seeder(cluster.gatewayUrl(), System.out, 8);
+        Seeder seeder = new Seeder(SharedCluster.gateway(), System.out, 8);
         Map<Integer, Long> ids = seeder.seed(reed, 0);
         reedIds = ids;
         reedTokens = seeder.tokens();

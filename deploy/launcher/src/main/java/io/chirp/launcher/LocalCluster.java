@@ -55,6 +55,7 @@ public final class LocalCluster {
     private final List<RunningEngine> engines = Collections.synchronizedList(new ArrayList<>());
     private final List<ChildProcess> services = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Long> pids = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, String> extraEnvironment = new LinkedHashMap<>();
 
     LocalCluster(Path repo, Path home, ClusterPorts ports, Progress progress) {
         this.repo = repo;
@@ -70,6 +71,21 @@ public final class LocalCluster {
      */
     public static LocalCluster withPortOffset(Path repo, Path home, int portOffset, java.io.PrintStream out) {
         return new LocalCluster(repo, home, ClusterPorts.resolve(Map.of(), portOffset), new Progress(out));
+    }
+
+    /**
+     * Adds {@code CHIRP_*} settings for every service and the gateway (e.g. lower rate limits
+     * for a test), on top of the addresses the cluster sets; call before {@link #start()}. The
+     * launcher's own environment is inherited as well, so {@code CHIRP_X=… ./chirp up} works too.
+     */
+    public LocalCluster withServiceEnvironment(Map<String, String> settings) {
+        extraEnvironment.putAll(settings);
+        return this;
+    }
+
+    /** Where the processes write their logs: {@code <home>/logs/<process>.log}. */
+    public Path logs() {
+        return home.resolve("logs");
     }
 
     /** The one base URL: the gateway. */
@@ -247,6 +263,7 @@ public final class LocalCluster {
             env.put("CHIRP_" + other.name().toUpperCase().replace('-', '_') + "_URL",
                     "http://127.0.0.1:" + ports.of(other.name()));
         }
+        env.putAll(extraEnvironment);
         return env;
     }
 

@@ -263,15 +263,22 @@ public final class Seeder {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
-    /** Sends with a timeout, retrying a 503 (a saga step or a store catching up) a few times. */
+    /**
+     * Sends with a timeout, retrying a 503 (a saga step or a store catching up) with backoff and
+     * a 429 (rate limited) after the {@code Retry-After} the gateway gave, a few times each.
+     */
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         HttpResponse<String> response = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
+        for (int attempt = 0; attempt < 8; attempt++) {
             response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 503) {
+            if (response.statusCode() == 429) {
+                long seconds = response.headers().firstValueAsLong("Retry-After").orElse(1);
+                Thread.sleep(Math.max(1, Math.min(seconds, 30)) * 1000);
+            } else if (response.statusCode() == 503) {
+                Thread.sleep(200L << Math.min(attempt, 4));
+            } else {
                 return response;
             }
-            Thread.sleep(200L << attempt);
         }
         return response;
     }
