@@ -217,7 +217,9 @@ public final class LocalCluster {
         }
         int port = ports.of(service.name());
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // the services' JDK: CHIRP_SERVICE_JAVA_HOME (e.g. a JDK 25 to compare), else the launcher's
+        String javaHome = System.getenv().getOrDefault("CHIRP_SERVICE_JAVA_HOME", System.getProperty("java.home"));
+        command.add(Path.of(javaHome, "bin", "java").toString());
         command.addAll(List.of(System.getenv().getOrDefault("CHIRP_SERVICE_JAVA_OPTS",
                 "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError").trim().split("\\s+")));
         command.addAll(List.of("-Dchirp.home=" + home, "-cp", classpath, service.mainClass()));

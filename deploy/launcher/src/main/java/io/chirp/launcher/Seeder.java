@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * {@code ./chirp seed --graph FILE [--directed] [--tweets K] [--concurrency N]}: loads a real
  * social graph through the public API, as users would: registers {@code user_<n>} for every
  * node, follows along every edge (both ways for an undirected graph), then posts K tweets per
- * user with hashtags and mentions mixed in. Idempotent: an existing user logs in, a follow is a
+ * user with hashtags and mentions mixed in, and last reads every user's home timeline once so
+ * that their feed exists (fan-out on write only appends to existing feeds). Idempotent: an existing user logs in, a follow is a
  * PUT, and a user who already has K tweets posts none.
  * <p>
  * Edge lists as Network Repository and SNAP publish them: {@code a b} per line (extra columns
@@ -182,6 +183,16 @@ public final class Seeder {
                 }
             });
         }
+        // fan-out on write only appends to feeds that exist; one read builds each user's feed, so
+        // the first reads of a load test measure the steady state, not a rebuild per user
+        run("feeds", new ArrayList<>(graph.nodes()), node -> {
+            HttpRequest.Builder read = HttpRequest.newBuilder(base.resolve("/api/v1/timelines/home?limit=1")).GET()
+                    .header("Authorization", "Bearer " + tokens.get(node));
+            HttpResponse<String> response = send(read);
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("home timeline of user_" + node + ": " + response.statusCode());
+            }
+        });
         return ids;
     }
 
