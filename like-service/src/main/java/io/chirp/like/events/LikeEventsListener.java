@@ -15,12 +15,14 @@ import io.chirp.platform.events.LikeSagaReply;
 import io.chirp.platform.events.Topics;
 import io.chirp.platform.events.TweetDeleted;
 import io.chirp.platform.events.UserDeletionRequested;
+import io.chirp.platform.messaging.KafkaTracing;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.json.JsonMapper;
+import io.opentelemetry.api.trace.Tracer;
 
 /**
  * tweet-service's saga replies, tweet deletions and account deletions. Each handler is
@@ -36,17 +38,24 @@ class LikeEventsListener {
     private final LikeKafkaClient kafka;
     private final JsonMapper json;
     private final Clock clock;
+    private final Tracer tracer;
 
-    LikeEventsListener(LikeService likes, LikeCleanup cleanup, LikeKafkaClient kafka, JsonMapper json, Clock clock) {
+    LikeEventsListener(LikeService likes, LikeCleanup cleanup, LikeKafkaClient kafka, JsonMapper json, Clock clock,
+                       Tracer tracer) {
         this.likes = likes;
         this.cleanup = cleanup;
         this.kafka = kafka;
         this.json = json;
         this.clock = clock;
+        this.tracer = tracer;
     }
 
     @Topic({Topics.LIKE_SAGA_REPLIES, Topics.TWEET_EVENTS, Topics.USER_EVENTS})
     void receive(ConsumerRecord<String, String> record) throws IOException {
+        KafkaTracing.process(tracer, record, "like-service", () -> process(record));
+    }
+
+    private void process(ConsumerRecord<String, String> record) throws IOException {
         switch (header(record)) {
             case "LikeSagaReply" -> likes.onReply(json.readValue(record.value(), LikeSagaReply.class));
             case "TweetDeleted" -> cleanup.onTweetDeleted(json.readValue(record.value(), TweetDeleted.class).tweetId());

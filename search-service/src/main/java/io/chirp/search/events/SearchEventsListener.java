@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import io.chirp.platform.events.AccountDeletionStepDone;
 import io.chirp.platform.events.Topics;
+import io.chirp.platform.messaging.KafkaTracing;
 import io.chirp.search.domain.IndexChange;
 import io.chirp.search.domain.Indexer;
 import io.chirp.search.store.IndexAdmin;
@@ -24,6 +25,10 @@ import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.context.annotation.Property;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 
 /**
  * Keeps the tweets and users indices in step with the tweet and user topics, in batches: one
@@ -38,6 +43,10 @@ import io.micronaut.context.annotation.Property;
  * idempotent and order-safe, see {@link IndexChange}) with exponential backoff, and after the
  * bounded retries {@link DeadLetters} takes it. UserDeletionRequested is acknowledged on
  * {@link Topics#ACCOUNT_DELETION_REPLIES} once the user's documents are gone.
+ * <p>
+ * Tracing: each record of a batch gets its own consumer span, continuing the trace of its
+ * {@code traceparent} header, ended when the batch is done; the line logged for an indexed
+ * tweet is written in its record's span, so it carries that trace's id.
  */
 @KafkaListener(groupId = "search-service", offsetReset = OffsetReset.EARLIEST, batch = true,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 5,
@@ -65,9 +74,10 @@ class SearchEventsListener {
     private final DistributionSummary batchSizes;
     private final Counter indexed;
     private final Counter failedBatches;
+    private final Tracer tracer;
 
     SearchEventsListener(EventDecoder decoder, Indexer indexer, IndexAdmin indices, DeadLetters deadLetters,
-                         DeletionReplies replies, Clock clock, MeterRegistry metrics) {
+                         DeletionReplies replies, Clock clock, MeterRegistry metrics, Tracer tracer) {
         this.decoder = decoder;
         this.indexer = indexer;
         this.indices = indices;
@@ -80,19 +90,42 @@ class SearchEventsListener {
                 .description("search documents written from events").register(metrics);
         this.failedBatches = Counter.builder("chirp.search.batch.failures")
                 .description("batches the engine failed, each applied again after a backoff").register(metrics);
+        this.tracer = tracer;
     }
 
     @Topic({Topics.TWEET_EVENTS, Topics.USER_EVENTS})
     void receive(List<ConsumerRecord<String, String>> records) {
+        List<Span> spans = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, String> record : records) {
+            spans.add(KafkaTracing.startProcessSpan(tracer, record, PARTICIPANT));
+        }
+        try {
+            receive(records, spans);
+        } catch (RuntimeException | Error e) {
+            for (Span span : spans) {
+                span.recordException(e);
+                span.setStatus(StatusCode.ERROR);
+            }
+            throw e;
+        } finally {
+            spans.forEach(Span::end);
+        }
+    }
+
+    private void receive(List<ConsumerRecord<String, String>> records, List<Span> spans) {
         List<IndexChange> changes = new ArrayList<>();
         List<ConsumerRecord<String, String>> sources = new ArrayList<>();
+        List<Span> sourceSpans = new ArrayList<>();
         List<ConsumerRecord<String, String>> undecodable = new ArrayList<>();
         List<RuntimeException> reasons = new ArrayList<>();
-        for (ConsumerRecord<String, String> record : records) {
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<String, String> record = records.get(i);
+            Span span = spans.get(i);
             try {
                 decoder.decode(record).ifPresent(change -> {
                     changes.add(change);
                     sources.add(record);
+                    sourceSpans.add(span);
                 });
             } catch (EventDecoder.Undecodable e) {
                 undecodable.add(record);
@@ -111,6 +144,14 @@ class SearchEventsListener {
                 throw e;
             }
             indexed.increment(result.applied());
+            for (int position = 0; position < changes.size(); position++) {
+                if (changes.get(position) instanceof IndexChange.TweetUpsert upsert
+                        && !result.rejected().contains(position)) {
+                    try (Scope ignored = sourceSpans.get(position).makeCurrent()) {
+                        LOG.info("indexed tweet {}", upsert.tweet().id());
+                    }
+                }
+            }
             for (int position : result.rejected()) {
                 deadLetters.send(sources.get(position), new IllegalArgumentException("refused by the index"));
             }

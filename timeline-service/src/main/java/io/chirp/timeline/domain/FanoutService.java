@@ -40,23 +40,30 @@ public class FanoutService {
                 .publishPercentiles(0.5, 0.99).register(metrics);
     }
 
-    /** Fan-out on write, unless the author is a celebrity. */
-    public CompletionStage<Void> onTweetCreated(TweetCreated event) {
+    /**
+     * Fan-out on write, unless the author is a celebrity (then only the author's own feed).
+     *
+     * @return the number of feeds the tweet id was pushed into
+     */
+    public CompletionStage<Integer> onTweetCreated(TweetCreated event) {
         TweetView view = view(event);
         return feeds.recordPost(event.authorId(), event.tweetId(), view)
                 .thenCompose(v -> feeds.isCelebrity(event.authorId()))
                 .thenCompose(celebrity -> {
                     if (celebrity) {
-                        return feeds.pushToFeeds(List.of(event.authorId()), event.tweetId());
+                        return feeds.pushToFeeds(List.of(event.authorId()), event.tweetId()).thenApply(v -> 1);
                     }
                     return feeds.followers(event.authorId()).thenCompose(followers -> {
                         List<Long> targets = new ArrayList<>(followers.size() + 1);
                         targets.add(event.authorId());
                         targets.addAll(followers);
-                        return feeds.pushToFeeds(targets, event.tweetId());
+                        return feeds.pushToFeeds(targets, event.tweetId()).thenApply(v -> targets.size());
                     });
                 })
-                .thenRun(() -> fanoutLag.record(Duration.between(event.createdAt(), clock.instant())));
+                .thenApply(pushed -> {
+                    fanoutLag.record(Duration.between(event.createdAt(), clock.instant()));
+                    return pushed;
+                });
     }
 
     /** Removes the tweet from every feed it was pushed into, and from the cache. */

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.chirp.platform.events.AccountDeletionStepDone;
 import io.chirp.platform.events.Topics;
@@ -18,6 +20,7 @@ import io.chirp.platform.events.TweetDeleted;
 import io.chirp.platform.events.UserDeletionRequested;
 import io.chirp.platform.events.UserFollowed;
 import io.chirp.platform.events.UserUnfollowed;
+import io.chirp.platform.messaging.KafkaTracing;
 import io.chirp.timeline.domain.FanoutService;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
@@ -25,6 +28,7 @@ import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.json.JsonMapper;
+import io.opentelemetry.api.trace.Tracer;
 
 /**
  * Consumes tweet and user events and keeps the feeds in step ({@link FanoutService}). Each
@@ -38,24 +42,38 @@ import io.micronaut.json.JsonMapper;
 class TimelineEventsListener {
 
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(TimelineEventsListener.class);
 
     private final FanoutService fanout;
     private final JsonMapper json;
     private final DeletionReplies replies;
     private final Clock clock;
+    private final Tracer tracer;
 
-    TimelineEventsListener(FanoutService fanout, JsonMapper json, DeletionReplies replies, Clock clock) {
+    TimelineEventsListener(FanoutService fanout, JsonMapper json, DeletionReplies replies, Clock clock, Tracer tracer) {
         this.fanout = fanout;
         this.json = json;
         this.replies = replies;
         this.clock = clock;
+        this.tracer = tracer;
     }
 
     @Topic({Topics.TWEET_EVENTS, Topics.USER_EVENTS})
     void receive(ConsumerRecord<String, String> record) throws Exception {
+        KafkaTracing.process(tracer, record, "timeline-service", () -> process(record));
+    }
+
+    private void process(ConsumerRecord<String, String> record) throws Exception {
         String type = header(record, "chirp-event-type");
         CompletionStage<?> step = switch (type) {
-            case "TweetCreated" -> fanout.onTweetCreated(parse(record, TweetCreated.class));
+            case "TweetCreated" -> {
+                TweetCreated event = parse(record, TweetCreated.class);
+                int feeds = fanout.onTweetCreated(event).toCompletableFuture()
+                        .get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                // on the listener thread, in the record's span: the line carries the trace id
+                LOG.info("fan-out of tweet {} to {} feeds", event.tweetId(), feeds);
+                yield null;
+            }
             case "TweetDeleted" -> fanout.onTweetDeleted(parse(record, TweetDeleted.class));
             case "UserFollowed" -> fanout.onFollowed(parse(record, UserFollowed.class));
             case "UserUnfollowed" -> fanout.onUnfollowed(parse(record, UserUnfollowed.class));

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import io.chirp.platform.events.LikeSagaCommand;
 import io.chirp.platform.events.Topics;
+import io.chirp.platform.messaging.KafkaTracing;
 import io.chirp.platform.messaging.OutboxRelay;
 import io.chirp.tweet.domain.LikeSagaService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,6 +21,7 @@ import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.configuration.kafka.exceptions.KafkaListenerException;
 import io.micronaut.configuration.kafka.exceptions.KafkaListenerExceptionHandler;
 import io.micronaut.json.JsonMapper;
+import io.opentelemetry.api.trace.Tracer;
 
 /**
  * Consumes {@link Topics#LIKE_SAGA_COMMANDS} from like-service and answers each on
@@ -41,16 +43,23 @@ class LikeSagaListener implements KafkaListenerExceptionHandler {
     private final JsonMapper json;
     private final DeadLetters deadLetters;
     private final MeterRegistry meters;
+    private final Tracer tracer;
 
-    LikeSagaListener(LikeSagaService likes, JsonMapper json, DeadLetters deadLetters, MeterRegistry meters) {
+    LikeSagaListener(LikeSagaService likes, JsonMapper json, DeadLetters deadLetters, MeterRegistry meters,
+                     Tracer tracer) {
         this.likes = likes;
         this.json = json;
         this.deadLetters = deadLetters;
         this.meters = meters;
+        this.tracer = tracer;
     }
 
     @Topic(Topics.LIKE_SAGA_COMMANDS)
     void receive(ConsumerRecord<String, String> record) throws IOException {
+        KafkaTracing.process(tracer, record, NAME, () -> process(record));
+    }
+
+    private void process(ConsumerRecord<String, String> record) throws IOException {
         String type = UserEventsListener.header(record, OutboxRelay.EVENT_TYPE_HEADER);
         String outcome = "ignored";
         try {

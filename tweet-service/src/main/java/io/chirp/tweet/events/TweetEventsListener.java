@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import io.chirp.platform.events.Topics;
 import io.chirp.platform.events.TweetCreated;
 import io.chirp.platform.events.TweetDeleted;
+import io.chirp.platform.messaging.KafkaTracing;
 import io.chirp.platform.messaging.OutboxRelay;
 import io.chirp.tweet.domain.CounterService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +22,7 @@ import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.configuration.kafka.exceptions.KafkaListenerException;
 import io.micronaut.configuration.kafka.exceptions.KafkaListenerExceptionHandler;
 import io.micronaut.json.JsonMapper;
+import io.opentelemetry.api.trace.Tracer;
 
 /**
  * Consumes this service's own {@link Topics#TWEET_EVENTS} to keep the parents' reply and
@@ -45,16 +47,23 @@ class TweetEventsListener implements KafkaListenerExceptionHandler {
     private final JsonMapper json;
     private final DeadLetters deadLetters;
     private final MeterRegistry meters;
+    private final Tracer tracer;
 
-    TweetEventsListener(CounterService counters, JsonMapper json, DeadLetters deadLetters, MeterRegistry meters) {
+    TweetEventsListener(CounterService counters, JsonMapper json, DeadLetters deadLetters, MeterRegistry meters,
+                        Tracer tracer) {
         this.counters = counters;
         this.json = json;
         this.deadLetters = deadLetters;
         this.meters = meters;
+        this.tracer = tracer;
     }
 
     @Topic(Topics.TWEET_EVENTS)
     void receive(ConsumerRecord<String, String> record) throws IOException {
+        KafkaTracing.process(tracer, record, NAME, () -> process(record));
+    }
+
+    private void process(ConsumerRecord<String, String> record) throws IOException {
         String type = UserEventsListener.header(record, OutboxRelay.EVENT_TYPE_HEADER);
         String outcome = "ignored";
         try {

@@ -12,6 +12,7 @@ import io.chirp.platform.events.Topics;
 import io.chirp.platform.events.UserDeletionRequested;
 import io.chirp.platform.events.UserRegistered;
 import io.chirp.platform.events.UserUpdated;
+import io.chirp.platform.messaging.KafkaTracing;
 import io.chirp.platform.messaging.OutboxRelay;
 import io.chirp.tweet.domain.AuthorService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +25,7 @@ import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.configuration.kafka.exceptions.KafkaListenerException;
 import io.micronaut.configuration.kafka.exceptions.KafkaListenerExceptionHandler;
 import io.micronaut.json.JsonMapper;
+import io.opentelemetry.api.trace.Tracer;
 
 /**
  * Consumes {@link Topics#USER_EVENTS}: UserRegistered and UserUpdated keep the authors'
@@ -51,16 +53,23 @@ class UserEventsListener implements KafkaListenerExceptionHandler {
     private final JsonMapper json;
     private final DeadLetters deadLetters;
     private final MeterRegistry meters;
+    private final Tracer tracer;
 
-    UserEventsListener(AuthorService authors, JsonMapper json, DeadLetters deadLetters, MeterRegistry meters) {
+    UserEventsListener(AuthorService authors, JsonMapper json, DeadLetters deadLetters, MeterRegistry meters,
+                       Tracer tracer) {
         this.authors = authors;
         this.json = json;
         this.deadLetters = deadLetters;
         this.meters = meters;
+        this.tracer = tracer;
     }
 
     @Topic(Topics.USER_EVENTS)
     void receive(ConsumerRecord<String, String> record) throws IOException {
+        KafkaTracing.process(tracer, record, NAME, () -> process(record));
+    }
+
+    private void process(ConsumerRecord<String, String> record) throws IOException {
         String type = header(record, OutboxRelay.EVENT_TYPE_HEADER);
         try {
             count(type, handle(type, record.value()));

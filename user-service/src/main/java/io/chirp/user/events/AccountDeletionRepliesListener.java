@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import io.chirp.platform.events.AccountDeletionStepDone;
 import io.chirp.platform.events.Topics;
+import io.chirp.platform.messaging.KafkaTracing;
 import io.chirp.platform.messaging.OutboxRelay;
 import io.chirp.user.domain.AccountDeletionService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +23,7 @@ import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.configuration.kafka.exceptions.KafkaListenerException;
 import io.micronaut.configuration.kafka.exceptions.KafkaListenerExceptionHandler;
 import io.micronaut.json.JsonMapper;
+import io.opentelemetry.api.trace.Tracer;
 
 /**
  * Consumes {@link Topics#ACCOUNT_DELETION_REPLIES}: each participant's
@@ -50,17 +52,23 @@ class AccountDeletionRepliesListener implements KafkaListenerExceptionHandler {
     private final JsonMapper json;
     private final DeadLetters deadLetters;
     private final MeterRegistry meters;
+    private final Tracer tracer;
 
     AccountDeletionRepliesListener(AccountDeletionService deletions, JsonMapper json, DeadLetters deadLetters,
-                                   MeterRegistry meters) {
+                                   MeterRegistry meters, Tracer tracer) {
         this.deletions = deletions;
         this.json = json;
         this.deadLetters = deadLetters;
         this.meters = meters;
+        this.tracer = tracer;
     }
 
     @Topic(Topics.ACCOUNT_DELETION_REPLIES)
     void receive(ConsumerRecord<String, String> record) throws IOException {
+        KafkaTracing.process(tracer, record, NAME, () -> process(record));
+    }
+
+    private void process(ConsumerRecord<String, String> record) throws IOException {
         String type = header(record, OutboxRelay.EVENT_TYPE_HEADER);
         try {
             count(type, handle(type, record.value()));

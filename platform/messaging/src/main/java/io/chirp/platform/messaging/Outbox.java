@@ -12,7 +12,8 @@ import javax.sql.DataSource;
  * Writes events to the transactional outbox of one physical database, in the caller's
  * transaction, so an event exists exactly when the change it describes was committed.
  * <p>
- * The table (every sharded service's {@code V1__outbox.sql}):
+ * The table (every sharded service's {@code V1__outbox.sql}, with {@code trace_parent} added
+ * by a later migration):
  * <pre>{@code
  * CREATE TABLE outbox (
  *     id            bigserial   PRIMARY KEY,
@@ -22,7 +23,8 @@ import javax.sql.DataSource;
  *     event_type    text        NOT NULL,
  *     payload       jsonb       NOT NULL,
  *     created_at    timestamptz NOT NULL DEFAULT now(),
- *     sent_at       timestamptz
+ *     sent_at       timestamptz,
+ *     trace_parent  text        -- W3C traceparent of the appending span, or NULL
  * );
  * CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_at IS NULL;
  * }</pre>
@@ -30,13 +32,19 @@ import javax.sql.DataSource;
  * order is the order in which the writers inserted; writers that lock the aggregate before
  * appending its event therefore get their events published in commit order.
  * <p>
+ * The row also keeps the trace context of the span current when it was appended (the HTTP
+ * request or the consumer that caused the change), which the relay sends as the record's
+ * {@code traceparent} header, so the consumers' spans continue that trace
+ * ({@link KafkaTracing}).
+ * <p>
  * Pattern: Chris Richardson, "Pattern: Transactional outbox",
  * <a href="https://microservices.io/patterns/data/transactional-outbox.html">microservices.io</a>.
  */
 public final class Outbox {
 
     private static final String INSERT =
-            "INSERT INTO outbox (event_id, topic, message_key, event_type, payload) VALUES (?, ?, ?, ?, ?::jsonb)";
+            "INSERT INTO outbox (event_id, topic, message_key, event_type, payload, trace_parent)"
+                    + " VALUES (?, ?, ?, ?, ?::jsonb, ?)";
     private static final String BACKLOG = "SELECT count(*) FROM outbox WHERE sent_at IS NULL";
 
     private Outbox() {
@@ -45,7 +53,9 @@ public final class Outbox {
     /**
      * Inserts {@code message} as an unsent row on {@code connection}. It neither commits nor
      * changes the auto-commit mode: the row becomes visible to the relay when the caller's
-     * transaction commits, and disappears with it when the caller rolls back.
+     * transaction commits, and disappears with it when the caller rolls back. The current span's
+     * W3C {@code traceparent} ({@link KafkaTracing#currentTraceparent()}) is stored with the row,
+     * {@code NULL} when there is no current span.
      *
      * @throws SQLException if the insert fails, e.g. a unique violation (SQLState {@code 23505})
      *                      when {@code eventId} is already in the outbox, or invalid JSON
@@ -60,6 +70,7 @@ public final class Outbox {
             insert.setString(3, message.key());
             insert.setString(4, message.eventType());
             insert.setString(5, message.payloadJson());
+            insert.setString(6, KafkaTracing.currentTraceparent());
             insert.executeUpdate();
         }
     }

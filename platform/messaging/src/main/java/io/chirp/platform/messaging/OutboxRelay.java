@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * unsent rows in {@code id} order with {@code FOR UPDATE SKIP LOCKED}; send each as a
  * {@code ProducerRecord(topic, message_key, payload)} with the headers
  * {@value #EVENT_ID_HEADER} (the event id, UTF-8) and {@value #EVENT_TYPE_HEADER} (the event
- * type, UTF-8); wait for every acknowledgement; set {@code sent_at = now()} on the rows; commit.
+ * type, UTF-8), and {@value KafkaTracing#TRACEPARENT_HEADER} when the row was appended inside a
+ * span (the stored W3C trace context; no header otherwise); wait for every acknowledgement; set {@code sent_at = now()} on the rows; commit.
  * If a send fails, nothing more of the batch is sent, the transaction rolls back and the rows are
  * retried from the first unsent one on the next poll; a warning names the relay, the event id
  * and the topic, never the payload.
@@ -77,7 +78,7 @@ public final class OutboxRelay implements AutoCloseable {
     /** How long {@link #close()} lets a batch in flight finish before interrupting it. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(30);
 
-    private static final String LOCK_UNSENT = "SELECT id, event_id, topic, message_key, event_type, payload::text"
+    private static final String LOCK_UNSENT = "SELECT id, event_id, topic, message_key, event_type, payload::text, trace_parent"
             + " FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
     private static final String MARK_SENT = "UPDATE outbox SET sent_at = now() WHERE id = ANY(?)";
     private static final String PURGE_SENT = "DELETE FROM outbox WHERE sent_at <= now() - (? * interval '1 millisecond')";
@@ -316,7 +317,7 @@ public final class OutboxRelay implements AutoCloseable {
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new Row(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getString(6)));
+                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)));
                 }
             }
         }
@@ -373,13 +374,17 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    private record Row(long id, UUID eventId, String topic, String key, String eventType, String payload) {
+    private record Row(long id, UUID eventId, String topic, String key, String eventType, String payload,
+                       String traceParent) {
 
         ProducerRecord<String, String> toRecord() {
             ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, payload);
             record.headers()
                     .add(EVENT_ID_HEADER, eventId.toString().getBytes(StandardCharsets.UTF_8))
                     .add(EVENT_TYPE_HEADER, eventType.getBytes(StandardCharsets.UTF_8));
+            if (traceParent != null) {
+                record.headers().add(KafkaTracing.TRACEPARENT_HEADER, traceParent.getBytes(StandardCharsets.UTF_8));
+            }
             return record;
         }
     }

@@ -18,7 +18,7 @@ import io.chirp.platform.testing.TestNames;
 /** A schema of its own on physical shard 0, holding the outbox and inbox tables of one test. */
 final class TestDatabase {
 
-    /** Same columns and index as every sharded service's {@code V1__outbox.sql}. */
+    /** Same columns and index as every sharded service's outbox migrations ({@code V1__outbox.sql}, {@code V4__outbox_trace_parent.sql}). */
     private static final String OUTBOX = """
             CREATE TABLE outbox (
                 id            bigserial   PRIMARY KEY,
@@ -28,7 +28,8 @@ final class TestDatabase {
                 event_type    text        NOT NULL,
                 payload       jsonb       NOT NULL,
                 created_at    timestamptz NOT NULL DEFAULT now(),
-                sent_at       timestamptz
+                sent_at       timestamptz,
+                trace_parent  text
             );
             CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_at IS NULL;
             """;
@@ -84,6 +85,18 @@ final class TestDatabase {
                 Outbox.append(connection, message);
             }
             connection.commit();
+        }
+    }
+
+    /** The {@code trace_parent} stored with {@code message}'s row. */
+    String traceParent(OutboxMessage message) throws SQLException {
+        try (Connection connection = connect();
+             PreparedStatement select = connection.prepareStatement("SELECT trace_parent FROM outbox WHERE event_id = ?")) {
+            select.setObject(1, message.eventId());
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getString(1);
+            }
         }
     }
 
