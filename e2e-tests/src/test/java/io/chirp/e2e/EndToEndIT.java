@@ -148,12 +148,13 @@ class EndToEndIT {
 
     @Test
     @Order(4)
-    void aRequestIdIsLoggedByTheGatewayAndEveryServiceItReaches() throws Exception {
+    void aRequestIdAndOneTraceIdAreLoggedByTheGatewayAndEveryServiceAPostReaches() throws Exception {
         String[] erin = api.register(unique("erin_"));
         String posting = unique("e2e-post-");
-        Api.Answer posted = api.send("POST", "/api/v1/tweets", "{\"text\":\"traced\"}", erin[1], posting);
+        Api.Answer posted = api.send("POST", "/api/v1/tweets", "{\"text\":\"traced #e2etrace\"}", erin[1], posting);
         assertEquals(201, posted.status());
         assertEquals(posting, posted.requestId());
+        String tweet = posted.body().path("id").asText();
         String reading = unique("e2e-home-");
         assertEquals(200, api.send("GET", "/api/v1/timelines/home", null, erin[1], reading).status());
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -161,7 +162,48 @@ class EndToEndIT {
             assertTrue(log("tweet-service").contains(posting), "tweet-service logged " + posting);
             assertTrue(log("gateway").contains(reading), "gateway logged " + reading);
             assertTrue(log("timeline-service").contains(reading), "timeline-service logged " + reading);
+            // erin's first read builds her feed: timeline-service asks user-service whom she follows
+            // and tweet-service for their recent tweets, after Redis answered on its own threads
+            assertTrue(log("user-service").contains(reading), "user-service logged " + reading);
+            assertTrue(log("tweet-service").contains(reading), "tweet-service logged " + reading);
         });
+
+        // one trace: the gateway's access line of the POST names the trace that tweet-service's
+        // request, the outbox record and the consumers' work (fan-out, indexing) continue
+        String traceId = traceIdOf(log("gateway"), posting);
+        assertEquals(traceId, traceIdOf(log("tweet-service"), posting), "tweet-service continues the gateway's trace");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertTrue(linesOf(log("timeline-service"), traceId).stream().anyMatch(m -> m.contains("fan-out of tweet " + tweet)),
+                    "timeline-service's fan-out of " + tweet + " in trace " + traceId);
+            assertTrue(linesOf(log("search-service"), traceId).stream().anyMatch(m -> m.contains("indexed tweet " + tweet)),
+                    "search-service's indexing of " + tweet + " in trace " + traceId);
+        });
+        System.out.println("one post, one trace " + traceId + ": gateway, tweet-service, timeline-service, search-service");
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The traceId of the JSON log line carrying {@code requestId}. */
+    private static String traceIdOf(String log, String requestId) throws java.io.IOException {
+        for (String line : log.lines().filter(l -> l.contains(requestId)).toList()) {
+            JsonNode event = JSON.readTree(line);
+            if (requestId.equals(event.path("requestId").asText()) && !event.path("traceId").asText().isEmpty()) {
+                return event.path("traceId").asText();
+            }
+        }
+        throw new AssertionError("no JSON log line with requestId " + requestId + " and a traceId");
+    }
+
+    /** The messages of the JSON log lines of one trace. */
+    private static List<String> linesOf(String log, String traceId) {
+        return log.lines().filter(l -> l.contains(traceId)).map(l -> {
+            try {
+                JsonNode event = JSON.readTree(l);
+                return traceId.equals(event.path("traceId").asText()) ? event.path("message").asText() : "";
+            } catch (java.io.IOException e) {
+                return "";
+            }
+        }).toList();
     }
 
     private String log(String process) throws java.io.IOException {

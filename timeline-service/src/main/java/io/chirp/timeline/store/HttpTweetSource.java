@@ -18,6 +18,7 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.uri.UriBuilder;
 import io.micronaut.serde.annotation.Serdeable;
+import io.chirp.platform.web.ResumeInCallerContext;
 import jakarta.inject.Singleton;
 import reactor.core.publisher.Mono;
 
@@ -26,6 +27,7 @@ import reactor.core.publisher.Mono;
  * and public user timelines, user-service's following lists. Every call has a timeout.
  */
 @Singleton
+@ResumeInCallerContext // continuations of its stages keep the request's id and trace
 class HttpTweetSource implements TweetSource {
 
     private final HttpClient tweets;

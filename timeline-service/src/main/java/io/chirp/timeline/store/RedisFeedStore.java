@@ -27,6 +27,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.json.JsonMapper;
+import io.chirp.platform.web.ResumeInCallerContext;
 import jakarta.inject.Singleton;
 
 /**
@@ -47,6 +48,7 @@ import jakarta.inject.Singleton;
  * Multi-key scripts assume one Redis node (or, in Redis Cluster, one hash slot per batch).
  */
 @Singleton
+@ResumeInCallerContext // continuations of its stages keep the request's id and trace
 class RedisFeedStore implements FeedStore {
 
     /** Adds ARGV[2] with score ARGV[1] to each existing feed in KEYS, trimmed to ARGV[3]. */

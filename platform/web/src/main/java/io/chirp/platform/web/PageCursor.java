@@ -23,6 +23,7 @@ public record PageCursor(long sortKey, long id) {
      * Decodes a cursor from a client.
      *
      * @throws InvalidRequestException (400, naming {@code cursor}) when it is not one of ours
+     *                                 (not 16 bytes of base64url, or a negative key)
      */
     public static PageCursor decode(String cursor) {
         try {
@@ -31,7 +32,14 @@ public record PageCursor(long sortKey, long id) {
                 throw new IllegalArgumentException();
             }
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            return new PageCursor(buffer.getLong(), buffer.getLong());
+            long sortKey = buffer.getLong();
+            long id = buffer.getLong();
+            // every cursor this API makes holds a time since the epoch or an id, never negative; a
+            // forged negative one would reach the store as an out-of-range timestamp or id
+            if (sortKey < 0 || id < 0) {
+                throw new IllegalArgumentException();
+            }
+            return new PageCursor(sortKey, id);
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("cursor", "is not a cursor returned by this API");
         }

@@ -1,5 +1,6 @@
 package io.chirp.platform.web;
 
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -53,6 +54,38 @@ public class ProblemJsonErrorResponseProcessor implements ErrorResponseProcessor
     }
 
     private static String describe(Error error) {
-        return error.getPath().map(path -> path + ": " + error.getMessage()).orElse(error.getMessage());
+        return clientSafe(error.getPath().map(path -> path + ": " + error.getMessage()).orElse(error.getMessage()));
+    }
+
+    /** A parser's location suffix: {@code \n at [Source: REDACTED (…); line: 1, column: 12]}. */
+    private static final Pattern LOCATION = Pattern.compile("\\s*\\n?\\s*at \\[Source: .*?line: (\\d+), column: (\\d+)\\]",
+            Pattern.DOTALL);
+    /** Micronaut's binding failure: {@code /limit: Failed to convert argument [limit] for value [x] due to: }. */
+    private static final Pattern CONVERSION = Pattern.compile("/?([\\w.]+): Failed to convert argument \\[[^\\]]*\\] for value \\[.*?\\] due to: ",
+            Pattern.DOTALL);
+    /** A failing body property: {@code Error decoding property [String text] of type [class a.b.C]: }. */
+    private static final Pattern PROPERTY = Pattern.compile("Error decoding property \\[(?:[^\\]]* )?([\\w$]+)\\] of type \\[[^\\]]*\\]: ");
+    /** A fully qualified Java type name ({@code io.chirp.x.Y$Z}), with its {@code class } prefix. */
+    private static final Pattern JAVA_TYPE = Pattern.compile("(?:class |interface )?\\b(?:[a-z_][\\w]*\\.)+[A-Z][\\w$]*");
+
+    /**
+     * The detail of a 4xx as a client may read it: the framework's and the JSON parser's messages
+     * name the offending field and position, but also Java types and parser internals, which are
+     * dropped ({@code /request: Failed to convert argument [request] … Error decoding property
+     * [String text] of type [class …]: Invalid UTF-8 start byte 0xff\n at [Source: …; line: 1,
+     * column: 12]} becomes {@code text: Invalid UTF-8 start byte 0xff (line 1, column 12)}).
+     */
+    static String clientSafe(String detail) {
+        if (detail == null) {
+            return "";
+        }
+        String safe = LOCATION.matcher(detail).replaceAll(" (line $1, column $2)");
+        safe = CONVERSION.matcher(safe).replaceAll("$1: ");
+        safe = PROPERTY.matcher(safe).replaceAll("$1: ");
+        // the body parameter is called "request" in every controller: a property inside it names itself
+        safe = safe.replaceFirst("^/?request: ([\\w$]+): ", "$1: ");
+        safe = safe.replace("Required Body [request] not specified", "is required");
+        safe = safe.replaceFirst("^/?request: ", "body: ");
+        return JAVA_TYPE.matcher(safe).replaceAll("").replaceAll("[ \\t]+", " ").strip();
     }
 }
