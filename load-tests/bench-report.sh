@@ -12,7 +12,12 @@
 # cluster's CHIRP_CELEBRITY_THRESHOLD; CelebrityPost is skipped without it, as Reed98 has nobody
 # above the default 10 000), REDIS_HOST/REDIS_PORT (127.0.0.1:16379), PG_HOST/PG_PORT/PG_USER
 # (127.0.0.1:15432 postgres, shard 0), PGBENCH_SCALE (10), PGBENCH_CLIENTS (8), SCENARIOS (all).
-# Needs: redis-benchmark and redis-cli (apt-get install redis-tools), pgbench and psql.
+# WRK_DURATION (s per wrk measurement, 20), WRK_CONNECTIONS (64), JDK25 (a JDK 25 home for the
+# baseline; /usr/lib/jvm/temurin-25-jdk-amd64), KEEP_LIMITS=1 keeps the limit rows of earlier runs
+# (run once with the cluster on JDK 17, then again after
+# `CHIRP_SERVICE_JAVA_HOME=$JDK25 ./chirp up` with SCENARIOS=none KEEP_LIMITS=1: the report then
+# holds Chirp's feed read on both JDKs, the scenarios of the first run kept).
+# Needs: redis-benchmark and redis-cli (apt-get install redis-tools), pgbench and psql, wrk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -31,7 +36,16 @@ scenarios=${SCENARIOS:-SocialNetworkMix HomeTimelineRead ComposeFanout Celebrity
 out=${OUT:-$repo/BENCHMARKS.md}
 logs=$repo/load-tests/target/bench-report
 mkdir -p "$logs"
-rm -f "$logs"/*.log "$logs/commands.txt" # a previous run's logs must not leak into this report
+wrk_duration=${WRK_DURATION:-20}
+wrk_connections=${WRK_CONNECTIONS:-64}
+jdk25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
+limits=$logs/limits.tsv
+if [ "${KEEP_LIMITS:-0}" != 1 ]; then
+  rm -f "$limits"
+fi
+if [ "$scenarios" != none ]; then
+  rm -f "$logs"/*.log "$logs/commands.txt" # a previous run's logs must not leak into this report
+fi
 report=$(mktemp)
 trap 'rm -f "$report"' EXIT
 
@@ -98,6 +112,12 @@ run_scenario() {
   progress "${command[*]}"
   echo "${command[*]}" >>"$logs/commands.txt"
   "${command[@]}" >"$log" 2>&1 || status=$?
+  echo "$rate $status" >"$logs/$name.run"
+  render_scenario "$name" "$rate" "$status"
+}
+
+render_scenario() { # name, offered rate, exit status → one table row from the scenario's log
+  local name=$1 rate=$2 status=$3 log=$logs/$1.log
   local total ko throughput p50 p95 p99 gate html
   total=$(summary_value "$log" "> request count")
   if [ -z "$total" ]; then
@@ -125,9 +145,19 @@ scenarios_section() {
   say "| scenario | offered req/s | throughput req/s | p50 | p95 | p99 | errors | gate | report |"
   say "|---|---|---|---|---|---|---|---|---|"
   local name
-  for name in $scenarios; do
-    run_scenario "$name"
-  done
+  if [ "$scenarios" = none ]; then
+    for name in SocialNetworkMix HomeTimelineRead ComposeFanout CelebrityPost LikeStorm Search; do
+      if [ -f "$logs/$name.run" ]; then
+        local rate status
+        read -r rate status <"$logs/$name.run"
+        render_scenario "$name" "$rate" "$status"
+      fi
+    done
+  else
+    for name in $scenarios; do
+      run_scenario "$name"
+    done
+  fi
   say ""
   if [ -f "$logs/ComposeFanout.log" ]; then
     say "Fan-out visibility (ComposeFanout's probe: post → the tweet on a follower's home timeline):"
@@ -193,27 +223,127 @@ pgbench_limit() {
   say "| database limit: pgbench select-only, one shard (scale $pgbench_scale, $pgbench_clients clients) | ${pg_tps:-?} tps | average ${latency:-?} ms | \`${command[*]}\` |"
 }
 
+# --- framework limits and Chirp's feed read, with wrk (same tool, same connections) -----------
+wrk_measure() { # label, JDK label, URL, [lua script] → a row of $limits (tab-separated)
+  local label=$1 jdk=$2 url=$3 script=${4:-} out rps p50 p99 bad
+  local args=(-t2 "-c$wrk_connections" --latency)
+  if [ -n "$script" ]; then args+=(-s "$script"); fi
+  wrk "${args[@]}" -d5s "$url" >/dev/null 2>&1 || true # warm-up: JIT, connections, caches
+  local command=(wrk "${args[@]}" "-d${wrk_duration}s" "$url")
+  progress "${command[*]}"
+  out=$("${command[@]}" 2>&1 || true)
+  echo "$out" >"$logs/wrk-$(echo "$label $jdk" | tr -c 'A-Za-z0-9' _).log"
+  rps=$(echo "$out" | awk '/^Requests\/sec/ {printf "%d", $2}')
+  p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+  p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+  bad=$(echo "$out" | awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10} END {print n + 0}')
+  if [ -f "$limits" ]; then
+    awk -F'\t' -v l="$label" -v j="$jdk" '!($1 == l && $2 == j)' "$limits" >"$limits.tmp"
+    mv "$limits.tmp" "$limits"
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$jdk" "${rps:-0}" "${p50:-?}" "${p99:-?}" "$bad" "${command[*]}" >>"$limits"
+}
+
+jdk_label() { # java binary → "JDK 17"
+  "$1" -version 2>&1 | head -n 1 | sed 's/.*version "\([0-9]*\).*/JDK \1/'
+}
+
+baseline_limits() { # java binary: the trivial endpoint and the bare feed read on that JDK
+  local java=$1 jdk pid jar port=${BASELINE_PORT:-18090} i
+  jdk=$(jdk_label "$java")
+  jar=$(find benchmarks/feed-baseline/target -maxdepth 1 -name 'chirp-feed-baseline-*.jar' | head -n 1)
+  if [ -z "$jar" ]; then
+    progress "benchmarks/feed-baseline is not built (./mvnw -DskipTests package): no framework limits"
+    return
+  fi
+  # shellcheck disable=SC2086 # the services' JVM options, split as the launcher splits them
+  BASELINE_PORT=$port CHIRP_REDIS_URI="redis://$redis_host:$redis_port" "$java" \
+    ${CHIRP_SERVICE_JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError} \
+    -cp "$jar:$(cat benchmarks/feed-baseline/target/classpath.txt)" io.chirp.baseline.Application \
+    >"$logs/baseline-${jdk// /}.log" 2>&1 &
+  pid=$!
+  for i in $(seq 1 120); do
+    if curl -sf "http://127.0.0.1:$port/trivial" >/dev/null 2>&1; then break; fi
+    sleep 0.5
+  done
+  wrk_measure "framework limit: trivial Micronaut endpoint (no store)" "$jdk" "http://127.0.0.1:$port/trivial"
+  wrk_measure "framework limit: bare hydrated feed read (async Lettuce ZREVRANGE 0 19 + MGET of 20)" "$jdk" \
+    "http://127.0.0.1:$port" load-tests/wrk/baseline-feed.lua
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+chirp_feed_limits() { # Chirp's home-timeline read at saturation, through the gateway and direct
+  local tokens=$logs/tokens.txt graph=${GRAPH:-../shared/data/socfb-Reed98.edges} node java jdk port timeline_url
+  : >"$tokens"
+  for node in $(awk '!/^[%#]/ {print $1; print $2}' "$graph" | sort -n -u | head -n "${WRK_USERS:-200}"); do
+    curl -sf -XPOST "$base_url/api/v1/auth/token" -H 'Content-Type: application/json' \
+      -d "{\"username\":\"user_$node\",\"password\":\"chirp-seed-password\"}" |
+      grep -o '"accessToken" *: *"[^"]*"' | cut -d'"' -f4 >>"$tokens" || true
+  done
+  if [ ! -s "$tokens" ]; then
+    progress "no seeded user could log in at $base_url: Chirp's feed read not measured"
+    return
+  fi
+  java=$(ps -eo args | awk '/io[.]chirp[.]timeline[.]Application/ {print $1; exit}')
+  jdk=$(jdk_label "${java:-java}")
+  port=$(echo "$base_url" | sed -n 's#.*:\([0-9][0-9]*\).*#\1#p')
+  timeline_url=${TIMELINE_URL:-http://127.0.0.1:$((${port:-8080} + 3))}
+  TOKENS_FILE=$tokens wrk_measure "Chirp: home timeline (20 tweets) through the gateway" "$jdk" "$base_url" \
+    load-tests/wrk/home-timeline.lua
+  TOKENS_FILE=$tokens wrk_measure "Chirp: home timeline (20 tweets) from timeline-service directly" "$jdk" \
+    "$timeline_url" load-tests/wrk/home-timeline.lua
+}
+
 limits_section() {
+  redis_rps=""
+  pg_tps=""
   say "## Side by side: the limits underneath"
   say ""
   say "| what | throughput | latency | command |"
   say "|---|---|---|---|"
-  redis_rps=""
-  pg_tps=""
   if command -v redis-benchmark >/dev/null; then redis_limit; else say "| redis-benchmark | not installed (apt-get install redis-tools) | | |"; fi
   if command -v pgbench >/dev/null; then pgbench_limit; else say "| pgbench | not installed | | |"; fi
-  say "| framework limit: trivial Micronaut endpoint (no store) | NOT MEASURED YET — separate task | | |"
-  say "| framework limit: bare hydrated feed read (Lettuce ZREVRANGE 0 19 + MGET of 20 tweets) | NOT MEASURED YET — separate task | | |"
   say ""
-  local home
-  home=$(awk -F'|' '$2 ~ /HomeTimelineRead/ {gsub(/ /, "", $4); print $4}' "$report")
-  say "Ratios (Chirp's home-timeline throughput to each limit). Chirp ran at an offered rate, so its"
-  say "throughput is at most that rate, not its capacity; ratios mean something only when the offered"
-  say "rate is raised until the gate fails."
+  if command -v wrk >/dev/null; then
+    if [ "${KEEP_LIMITS:-0}" != 1 ] || ! grep -q "^framework" "$limits" 2>/dev/null; then
+      baseline_limits "$(command -v java)"
+      if [ -x "$jdk25/bin/java" ]; then baseline_limits "$jdk25/bin/java"; fi
+    fi
+    chirp_feed_limits
+  else
+    progress "wrk is not installed (apt-get install wrk): no framework limits"
+  fi
+  say "### Framework limits and Chirp's feed read at saturation (wrk, closed loop)"
   say ""
-  say "| Chirp HomeTimelineRead | / redis-benchmark ZREVRANGE | / pgbench -S | / trivial Micronaut | / bare feed read |"
-  say "|---|---|---|---|---|"
-  say "| ${home:-–} req/s | $(ratio "$home" "$redis_rps") | $(ratio "$home" "$pg_tps") | NOT MEASURED YET | NOT MEASURED YET |"
+  say "wrk with $wrk_connections connections on 2 threads for $wrk_duration s after a 5 s warm-up, on the same"
+  say "cores as everything else. The framework limits run with the services' JVM options"
+  say "(\`${CHIRP_SERVICE_JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseSerialGC}\`); Chirp's rows rotate the tokens of"
+  say "${WRK_USERS:-200} seeded users. \"errors\" counts non-2xx answers and socket errors."
+  say ""
+  say "| what | JDK | req/s | p50 | p99 | errors | command |"
+  say "|---|---|---|---|---|---|---|"
+  if [ -f "$limits" ]; then
+    sort -t $'\t' -k1,1 -k2,2 "$limits" | while IFS=$'\t' read -r what jdk rps p50 p99 bad command; do
+      say "| $what | $jdk | $rps | $p50 | $p99 | $bad | \`$command\` |"
+    done
+  fi
+  say ""
+  say "Ratios: Chirp's home timeline through the gateway, to each limit (the framework limits on the same JDK)."
+  say ""
+  say "| JDK | Chirp req/s | / redis-benchmark ZREVRANGE | / pgbench -S | / trivial Micronaut | / bare feed read | direct to timeline-service / bare feed read |"
+  say "|---|---|---|---|---|---|---|"
+  if [ -f "$limits" ]; then
+    local jdk chirp direct trivial bare
+    for jdk in $(awk -F'\t' '/^Chirp/ {print $2}' "$limits" | tr ' ' '_' | sort -u); do
+      jdk=${jdk//_/ }
+      chirp=$(awk -F'\t' -v j="$jdk" '$2 == j && $1 ~ /through the gateway/ {print $3}' "$limits")
+      direct=$(awk -F'\t' -v j="$jdk" '$2 == j && $1 ~ /directly/ {print $3}' "$limits")
+      trivial=$(awk -F'\t' -v j="$jdk" '$2 == j && $1 ~ /trivial/ {print $3}' "$limits")
+      bare=$(awk -F'\t' -v j="$jdk" '$2 == j && $1 ~ /bare hydrated/ {print $3}' "$limits")
+      say "| $jdk | ${chirp:-–} | $(ratio "$chirp" "$redis_rps") | $(ratio "$chirp" "$pg_tps") | $(ratio "$chirp" "$trivial") | $(ratio "$chirp" "$bare") | $(ratio "$direct" "$bare") |"
+    done
+  fi
   say ""
 }
 
@@ -260,5 +390,8 @@ progress "scenarios: $scenarios (each $duration s)"
 scenarios_section
 limits_section
 cluster_section
+if [ -f load-tests/benchmarks-notes.md ]; then
+  cat load-tests/benchmarks-notes.md >>"$report" # the analysis, written by hand, kept across runs
+fi
 cp "$report" "$out"
 progress "wrote $out"
