@@ -13,6 +13,7 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Filter;
 import io.micronaut.http.client.ProxyHttpClient;
@@ -68,7 +69,17 @@ class RoutingFilter implements HttpServerFilter {
         String prefix = base.getPath() == null ? "" : base.getPath().replaceAll("/+$", "");
         java.util.function.Consumer<UriBuilder> toService = b -> b.scheme(base.getScheme()).host(base.getHost())
                 .port(base.getPort()).replacePath(prefix + request.getPath());
-        return Mono.from(proxy.proxy(request.mutate().uri(toService)))
+        MutableHttpRequest<?> forwarded;
+        try {
+            forwarded = request.mutate().uri(toService);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // re-building the URI decodes the query string: malformed percent-encoding or bytes
+            // that are not UTF-8 (e.g. a lone surrogate, %ED%A0%80) are the client's error
+            return Mono.just(errors.processResponse(ErrorContext.builder(request)
+                            .errorMessage("query: is not valid percent-encoded UTF-8").build(),
+                    HttpResponse.badRequest()));
+        }
+        return Mono.from(proxy.proxy(forwarded))
                 .timeout(timeout)
                 .onErrorResume(e -> Mono.just(unavailable(request, e)));
     }

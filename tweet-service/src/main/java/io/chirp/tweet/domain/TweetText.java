@@ -39,7 +39,8 @@ public record TweetText(String text, List<String> hashtags, List<String> mention
     /**
      * @throws Exceptions.InvalidInput naming {@code text} when missing, empty after trimming,
      *                                 longer than {@value #MAX_CODE_POINTS} code points or
-     *                                 holding a control character other than newline
+     *                                 holding a control character other than newline or a
+     *                                 lone surrogate
      */
     public static TweetText parse(String raw) {
         if (raw == null) {
@@ -58,6 +59,13 @@ public record TweetText(String text, List<String> hashtags, List<String> mention
                 .ifPresent(cp -> {
                     throw new Exceptions.InvalidInput("text", String.format(
                             "must not contain control characters other than newline (found U+%04X)", cp));
+                });
+        // a lone surrogate (a JSON "\ud800" escape) is no Unicode scalar value: it cannot be stored
+        // as UTF-8 (PostgreSQL refuses it), so it is invalid input, not a store failure
+        text.codePoints().filter(cp -> Character.getType(cp) == Character.SURROGATE).findFirst()
+                .ifPresent(cp -> {
+                    throw new Exceptions.InvalidInput("text", String.format(
+                            "must be valid Unicode (found a lone surrogate U+%04X)", cp));
                 });
         return new TweetText(text, hashtags(text), mentions(text));
     }

@@ -9,6 +9,16 @@ import jakarta.validation.constraints.Size;
 /** Request bodies of the Users and auth section of API.md, with its validation rules. */
 final class Requests {
 
+    // Lengths in Unicode code points, not UTF-16 chars (an emoji counts once, as for a tweet's
+    // text): a character class matches a whole code point. NUL and lone surrogates (JSON "\u0000",
+    // "\ud800" escapes) cannot be stored in PostgreSQL text, so they are invalid input.
+    private static final String DISPLAY_NAME = "[^\\x00\\p{Cs}]{0,50}";
+    private static final String DISPLAY_NAME_RULE =
+            "must be at most 50 characters (Unicode code points), without NUL or lone surrogates";
+    private static final String BIO = "[^\\x00\\p{Cs}]{0,160}";
+    private static final String BIO_RULE =
+            "must be at most 160 characters (Unicode code points), without NUL or lone surrogates";
+
     private Requests() {
     }
 
@@ -18,8 +28,8 @@ final class Requests {
             String username,
             @NotNull @Size(max = 254) @Email(message = "must be a valid email address") String email,
             @NotNull @Size(min = 8, max = 128, message = "must be 8 to 128 characters") String password,
-            @Size(max = 50) String displayName,
-            @Size(max = 160) String bio) {
+            @Pattern(regexp = DISPLAY_NAME, message = DISPLAY_NAME_RULE) String displayName,
+            @Pattern(regexp = BIO, message = BIO_RULE) String bio) {
     }
 
     @Serdeable
@@ -27,7 +37,8 @@ final class Requests {
     }
 
     @Serdeable
-    record UpdateProfileRequest(@Size(max = 50) String displayName, @Size(max = 160) String bio) {
+    record UpdateProfileRequest(@Pattern(regexp = DISPLAY_NAME, message = DISPLAY_NAME_RULE) String displayName,
+                                @Pattern(regexp = BIO, message = BIO_RULE) String bio) {
     }
 
     @Serdeable

@@ -28,8 +28,11 @@ public class AuthService {
      * @throws Exceptions.BadCredentials for an unknown user or a wrong password alike
      */
     public User authenticate(String username, String password) {
-        Optional<User> user = users.claimedBy(ClaimKind.USERNAME, LogicalShards.normalizeKey(username))
-                .flatMap(users::find);
+        // a name that cannot be a username (NUL, lone surrogates, …) is unknown without asking the
+        // store, which would refuse it; the hash below is still computed, so timing stays the same
+        Optional<User> user = ProfileService.canBeUsername(username)
+                ? users.claimedBy(ClaimKind.USERNAME, LogicalShards.normalizeKey(username)).flatMap(users::find)
+                : Optional.empty();
         String hash = user.flatMap(u -> users.passwordHash(u.id())).orElse(dummyHash);
         boolean matches = hasher.matches(password, hash);
         if (user.isEmpty() || !matches) {

@@ -2,6 +2,7 @@ package io.chirp.user.domain;
 
 import java.time.Clock;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import io.chirp.platform.events.UserDeletionRequested;
 import io.chirp.platform.events.UserUpdated;
@@ -11,6 +12,8 @@ import jakarta.inject.Singleton;
 /** Reading and changing one's profile, and starting the account-deletion saga. */
 @Singleton
 public class ProfileService {
+
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_]{1,15}");
 
     private final UserStore users;
     private final Clock clock;
@@ -25,9 +28,20 @@ public class ProfileService {
     }
 
     public User byUsername(String username) {
+        if (!canBeUsername(username)) {
+            throw new Exceptions.UserNotFound(username);
+        }
         return users.claimedBy(ClaimKind.USERNAME, LogicalShards.normalizeKey(username))
                 .flatMap(users::find)
                 .orElseThrow(() -> new Exceptions.UserNotFound(username));
+    }
+
+    /**
+     * Whether {@code name} follows the username rule of API.md; no other name can be registered,
+     * so any other is unknown (and may hold characters the store refuses, such as NUL).
+     */
+    static boolean canBeUsername(String name) {
+        return name != null && USERNAME.matcher(name).matches();
     }
 
     /** Changes the given fields; a null field keeps its value. */
