@@ -349,7 +349,7 @@ class SecurityIT {
 
     @Test
     @Order(7)
-    void noCorsGrantForUnknownOrigins() {
+    void corsOnlyForTheConfiguredOrigin() {
         String allowed = System.getProperty("chirp.e2e.cors-origin", "http://localhost:3000");
         Map<String, String> preflight = Map.of("Access-Control-Request-Method", "POST",
                 "Access-Control-Request-Headers", "authorization,content-type");
@@ -362,15 +362,13 @@ class SecurityIT {
             Api.Raw simple = api.raw("GET", "/api/v1/users/" + alice[0], null, Map.of("Origin", evil));
             assertNull(simple.header("Access-Control-Allow-Origin"), evil + " was allowed: " + simple.headers());
         }
-        // TODO(#10): the positive half (a configured origin is allowed) is left out: the gateway has no
-        // CORS configuration that works. Micronaut 4.10's CorsFilter answers a preflight only when a
-        // route of the gateway matches the requested method (CorsFilter.validatePreflightRequest →
-        // availableHttpMethods), and the gateway routes in filters only (RoutingFilter), so every
-        // preflight, allowed origin or not, is 403 and no response gets Access-Control-Allow-Origin;
-        // also a ${CHIRP_…} placeholder in micronaut.server.cors.configurations stays literal. Needs a
-        // preflight answer in the gateway itself (or a catch-all route), then:
-        // OPTIONS /api/v1/tweets, Origin: <allowed> → 200 with Access-Control-Allow-Origin: <allowed>.
-        assertTrue(allowed.startsWith("http"), allowed);
+        Map<String, String> headers = new java.util.HashMap<>(preflight);
+        headers.put("Origin", allowed);
+        Api.Raw granted = api.raw("OPTIONS", "/api/v1/tweets", null, headers);
+        assertEquals(204, granted.status(), granted.body());
+        assertEquals(allowed, granted.header("Access-Control-Allow-Origin"), String.valueOf(granted.headers()));
+        Api.Raw simple = api.raw("GET", "/api/v1/users/" + alice[0], null, Map.of("Origin", allowed));
+        assertEquals(allowed, simple.header("Access-Control-Allow-Origin"), String.valueOf(simple.headers()));
     }
 
     // ------------------------------------------------------------------ internal endpoints

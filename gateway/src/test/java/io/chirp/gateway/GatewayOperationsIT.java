@@ -1,9 +1,11 @@
 package io.chirp.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -88,6 +90,42 @@ class GatewayOperationsIT extends OperationsContract implements TestPropertyProv
         assertEquals("trace-me-42", response.headers().firstValue("X-Request-Id").orElse(""));
         assertEquals("trace-me-42", new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body())
                 .path("requestId").asText());
+    }
+
+    @Test
+    void corsIsGrantedToTheConfiguredOriginOnly() throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> preflight = (origin, path) -> {
+            try {
+                return client.send(java.net.http.HttpRequest.newBuilder(baseUrl().resolve(path))
+                        .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+                        .header("Origin", origin).header("Access-Control-Request-Method", "POST")
+                        .header("Access-Control-Request-Headers", "authorization,content-type").build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        var allowed = preflight.apply("http://localhost:3000", "/api/v1/tweets");
+        assertEquals(204, allowed.statusCode());
+        assertEquals("http://localhost:3000", allowed.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+        assertTrue(allowed.headers().firstValue("Access-Control-Allow-Methods").orElse("").contains("POST"));
+        assertTrue(allowed.headers().firstValue("Access-Control-Allow-Headers").orElse("").contains("Authorization"));
+
+        for (String evil : List.of("http://evil.example", "http://localhost:3000.evil.example", "null")) {
+            var denied = preflight.apply(evil, "/api/v1/tweets");
+            assertEquals(403, denied.statusCode(), evil);
+            assertTrue(denied.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), evil);
+        }
+
+        var simple = client.send(java.net.http.HttpRequest.newBuilder(baseUrl().resolve("/api/v1/tweets/7"))
+                .header("Origin", "http://localhost:3000").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, simple.statusCode());
+        assertEquals("http://localhost:3000", simple.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+        assertTrue(simple.headers().firstValue("Access-Control-Expose-Headers").orElse("").contains("X-Request-Id"));
+        var foreign = client.send(java.net.http.HttpRequest.newBuilder(baseUrl().resolve("/api/v1/tweets/7"))
+                .header("Origin", "http://evil.example").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertTrue(foreign.headers().firstValue("Access-Control-Allow-Origin").isEmpty());
     }
 
     @Test
