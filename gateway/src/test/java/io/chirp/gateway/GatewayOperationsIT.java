@@ -90,6 +90,10 @@ class GatewayOperationsIT extends OperationsContract implements TestPropertyProv
         assertEquals("trace-me-42", response.headers().firstValue("X-Request-Id").orElse(""));
         assertEquals("trace-me-42", new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body())
                 .path("requestId").asText());
+        String traceparent = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body())
+                .path("traceparent").asText();
+        assertTrue(traceparent.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"),
+                "the proxied request continues the gateway's trace: '" + traceparent + "'");
     }
 
     @Test

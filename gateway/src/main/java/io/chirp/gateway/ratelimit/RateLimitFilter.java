@@ -22,6 +22,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Filter;
 import io.micronaut.http.filter.HttpServerFilter;
 import io.micronaut.http.filter.ServerFilterChain;
+import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
 import reactor.core.publisher.Mono;
@@ -80,10 +81,10 @@ class RateLimitFilter implements HttpServerFilter {
                 .description("requests let through because the limiter's Redis failed").register(metrics);
     }
 
-    /** Before routing. */
+    /** After the token check, before routing. */
     @Override
     public int getOrder() {
-        return -100;
+        return ServerFilterPhase.TRACING.after() + 200;
     }
 
     private record Verdict(boolean allowed, long remaining, long waitMillis, int limit) {

@@ -11,6 +11,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Filter;
 import io.micronaut.http.filter.HttpServerFilter;
 import io.micronaut.http.filter.ServerFilterChain;
+import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
 import io.micronaut.security.token.validator.TokenValidator;
@@ -34,10 +35,13 @@ class EdgeTokenFilter implements HttpServerFilter {
         this.errors = errors;
     }
 
-    /** First of the gateway's filters. */
+    /**
+     * First of the gateway's own filters, just inside tracing (so a refused token is a traced
+     * request too) and after CORS.
+     */
     @Override
     public int getOrder() {
-        return -200;
+        return ServerFilterPhase.TRACING.after() + 100;
     }
 
     @Override

@@ -19,6 +19,7 @@ import io.micronaut.http.annotation.Filter;
 import io.micronaut.http.client.ProxyHttpClient;
 import io.micronaut.http.filter.HttpServerFilter;
 import io.micronaut.http.filter.ServerFilterChain;
+import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
 import io.micronaut.http.uri.UriBuilder;
@@ -49,6 +50,15 @@ class RoutingFilter implements HttpServerFilter {
         this.errors = errors;
         this.timeout = timeout;
         this.maxBody = maxBody;
+    }
+
+    /**
+     * Last of the gateway's filters, inside tracing: the proxied call carries the request's
+     * trace ({@code traceparent}) to the service.
+     */
+    @Override
+    public int getOrder() {
+        return ServerFilterPhase.TRACING.after() + 300;
     }
 
     @Override

@@ -22,10 +22,11 @@ class StubServiceController {
         return healthOf(name);
     }
 
-    /** Echoes what reached the stub service: which service, which path, which request id. */
+    /** Echoes what reached the stub service: which service, which path, which request id and trace. */
     @Get("/api/v1/{+path}")
-    Map<String, Object> echo(String name, String path, @Header(value = "X-Request-Id", defaultValue = "") String requestId) {
-        return Map.of("service", name, "path", "/api/v1/" + path, "requestId", requestId);
+    Map<String, Object> echo(String name, String path, @Header(value = "X-Request-Id", defaultValue = "") String requestId,
+                             @Header(value = "traceparent", defaultValue = "") String traceparent) {
+        return Map.of("service", name, "path", "/api/v1/" + path, "requestId", requestId, "traceparent", traceparent);
     }
 
     /** user-service's JWKS, for the edge token check. */
