@@ -39,7 +39,6 @@ public final class Seeder {
     public static final String PASSWORD = "chirp-seed-password";
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"(\\d+)\"");
     private static final Pattern TOKEN = Pattern.compile("\"accessToken\"\\s*:\\s*\"([^\"]+)\"");
-    private static final Pattern TWEET_COUNT = Pattern.compile("\"tweetCount\"\\s*:\\s*(\\d+)");
     /** Sentences from public-domain books (resource {@code chirp/seed/corpus.txt}). */
     private static final List<String> CORPUS = corpus();
     private static final String[] TAGS = {"reed", "chirp", "campus", "music", "exams", "coffee", "sharding", "kafka"};
@@ -172,8 +171,14 @@ public final class Seeder {
         if (tweetsPerUser > 0) {
             List<Integer> nodes = new ArrayList<>(graph.nodes());
             run("tweets", nodes, node -> {
-                Matcher count = TWEET_COUNT.matcher(get("/api/v1/users/" + ids.get(node)).body());
-                int existing = count.find() ? Integer.parseInt(count.group(1)) : 0;
+                // the user's own timeline, not the profile's tweetCount (eventually consistent), says
+                // how many of this user's tweets a previous run already posted
+                Matcher earlier = ID.matcher(get("/api/v1/users/" + ids.get(node) + "/tweets?limit="
+                        + Math.max(1, Math.min(100, tweetsPerUser))).body());
+                int existing = 0;
+                while (earlier.find()) {
+                    existing++;
+                }
                 for (int i = existing; i < tweetsPerUser; i++) {
                     HttpResponse<String> posted = post("/api/v1/tweets", "{\"text\":\"" + text(node, i, nodes) + "\"}",
                             tokens.get(node));
