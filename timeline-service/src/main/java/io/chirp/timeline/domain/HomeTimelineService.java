@@ -116,8 +116,25 @@ public class HomeTimelineService {
                 authors.add(userId);
                 return feeds.authorsWithoutPosts(authors)
                         .thenCompose(this::relearnPosts)
-                        .thenCompose(v -> feeds.rebuildFeed(userId, authors));
+                        .thenCompose(v -> feeds.rebuildFeed(userId, authors))
+                        .thenCompose(v -> backfillLateFollows(userId, authors));
             });
+        });
+    }
+
+    /**
+     * Closes the race between a rebuild and a follow: a UserFollowed handled after the followees
+     * were read but before the rebuilt feed existed found no feed to backfill, and the rebuild did
+     * not know the followee. Reading the follow edges again once the feed exists and backfilling
+     * the followees that were not in the rebuild covers it (a later follow finds the feed and
+     * backfills itself); backfill is a union, so doing it twice is harmless.
+     */
+    private CompletionStage<Void> backfillLateFollows(long userId, Set<Long> rebuiltFrom) {
+        return feeds.following(userId).thenCompose(now -> {
+            List<CompletableFuture<Void>> late = new ArrayList<>();
+            now.orElse(Set.of()).stream().filter(followee -> !rebuiltFrom.contains(followee))
+                    .forEach(followee -> late.add(feeds.backfill(userId, followee).toCompletableFuture()));
+            return CompletableFuture.allOf(late.toArray(CompletableFuture[]::new));
         });
     }
 
