@@ -47,28 +47,12 @@ abstract class ApiTestSupport implements TestPropertyProvider {
      */
     @Override
     public Map<String, String> getProperties() {
-        port = freePortOutsideTheEphemeralRange();
+        port = Ports.freePort(); // below the ephemeral range: no outgoing connection can take it first
         Map<String, String> properties = new HashMap<>(moreProperties());
         properties.put("micronaut.server.port", Integer.toString(port));
         properties.put("micronaut.security.token.jwt.signatures.jwks.users.url",
                 "http://127.0.0.1:" + port + "/test-jwks");
         return properties;
-    }
-
-    /**
-     * A port nothing listens on, below Linux's ephemeral range (32768–60999), so no outgoing
-     * connection (to Kafka, PostgreSQL…) can take it before the server binds it.
-     */
-    private static int freePortOutsideTheEphemeralRange() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int candidate = ThreadLocalRandom.current().nextInt(20_000, 32_000);
-            try (ServerSocket socket = new ServerSocket(candidate)) {
-                return candidate;
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        return Ports.freePort();
     }
 
     /** Further properties of one test class. */

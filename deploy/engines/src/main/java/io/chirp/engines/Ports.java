@@ -26,10 +26,27 @@ public final class Ports {
         }
     }
 
-    /** A currently free ephemeral loopback port (for tests; racy by nature, but only briefly). */
+    /**
+     * A currently free loopback port for an engine of a test, drawn at random from 20000–32767:
+     * below Linux's ephemeral range (32768–60999), so the port cannot be handed to some
+     * outgoing connection between this call and the engine binding it (which happened with
+     * ports the kernel chose), and above the local cluster's defaults (up to 19300 + small
+     * offsets). Racy only against another listener picking the same port, which the engine's
+     * own start reports ({@link PortInUseException}).
+     */
     public static int freePort() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = random.nextInt(20_000, 32_768);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(false);
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                return port;
+            } catch (IOException taken) {
+                // in use: draw again
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
