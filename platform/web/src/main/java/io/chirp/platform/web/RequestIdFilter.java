@@ -2,7 +2,6 @@ package io.chirp.platform.web;
 
 import java.util.Map;
 
-
 import io.micronaut.context.propagation.slf4j.MdcPropagationContext;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.core.propagation.MutablePropagatedContext;
