@@ -60,7 +60,7 @@ import io.chirp.platform.testing.TestTokens;
  * rate limits, CORS and the internal endpoints.
  * <p>
  * PostgreSQL ports of the user shards: {@code -Dchirp.e2e.postgres-ports} (default the local
- * cluster's 15432,15433 + 21000); the origin the gateway allows: {@code -Dchirp.e2e.cors-origin}
+ * cluster's 15432,15433 + 12000); the origin the gateway allows: {@code -Dchirp.e2e.cors-origin}
  * (default {@code http://localhost:3000}, the gateway's {@code CHIRP_CORS_ORIGINS} default).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -9,7 +9,8 @@ import io.chirp.launcher.LocalCluster;
 /**
  * The one local cluster of the end-to-end test JVM, started by the first test class that asks
  * for it and stopped when the JVM exits, so every suite of this module (API flow, bad input,
- * security) shares one start-up. Ports are the defaults shifted by 21000 so a developer's
+ * security) shares one start-up. Ports are the defaults shifted by 12000 (all below the
+ * ephemeral range, so no outgoing connection holds one) so a developer's
  * cluster may run beside it.
  * <p>
  * To iterate on a test against a cluster that is already running, pass
@@ -21,7 +22,7 @@ import io.chirp.launcher.LocalCluster;
  */
 final class SharedCluster {
 
-    static final int PORT_OFFSET = 21000;
+    static final int PORT_OFFSET = 12000;
     static final int PER_TOKEN_CAPACITY = 300;
     static final int PER_TOKEN_RATE = 150;
 

@@ -25,8 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherFailureIT {
 
-    /** Far from the default ports, so a developer's running cluster does not interfere. */
-    private static final int OFFSET = 30000;
+    /**
+     * Away from the default ports, so a developer's running cluster does not interfere, and
+     * below the ephemeral range (32768+) with every port (19300 + 10000 at most), so an outgoing
+     * connection cannot hold one of them.
+     */
+    private static final int OFFSET = 10000;
 
     @TempDir
     Path home;
