@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Objects;
 
 import javax.sql.DataSource;
@@ -82,12 +83,30 @@ public final class Outbox {
      * @throws MessagingException if the database cannot be queried
      */
     public static long backlog(DataSource dataSource) {
+        return backlog(dataSource, Duration.ZERO);
+    }
+
+    /**
+     * {@link #backlog(DataSource)} with a statement timeout: the count is cancelled after
+     * {@code queryTimeout}, rounded up to whole seconds (JDBC's unit); {@link Duration#ZERO}
+     * means none. Counting uses the partial index {@code outbox_unsent}, so it costs the
+     * backlog's size, not the table's. Getting a connection is bounded by the pool's own timeout.
+     *
+     * @throws MessagingException if the database cannot be queried or the timeout expires
+     * @throws IllegalArgumentException if {@code queryTimeout} is negative
+     */
+    public static long backlog(DataSource dataSource, Duration queryTimeout) {
         Objects.requireNonNull(dataSource, "dataSource");
+        if (queryTimeout.isNegative()) {
+            throw new IllegalArgumentException("queryTimeout must not be negative: " + queryTimeout);
+        }
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement count = connection.prepareStatement(BACKLOG);
-             ResultSet rows = count.executeQuery()) {
-            rows.next();
-            return rows.getLong(1);
+             PreparedStatement count = connection.prepareStatement(BACKLOG)) {
+            count.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, (queryTimeout.toMillis() + 999) / 1000));
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
         } catch (SQLException e) {
             throw new MessagingException("cannot count the outbox backlog", e);
         }

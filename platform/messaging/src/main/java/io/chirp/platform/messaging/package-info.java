@@ -19,7 +19,13 @@
  * already recorded. Pattern: Chris Richardson, "Pattern: Idempotent Consumer",
  * <a href="https://microservices.io/patterns/communication-style/idempotent-consumer.html">microservices.io</a>.
  * <p>
- * Plain Java on JDBC and {@code kafka-clients}: no framework, so each service wires these
- * classes as beans (one relay per datasource) from its own configuration.
+ * <b>Watching.</b> {@link io.chirp.platform.messaging.OutboxBacklogGauges} reports each
+ * database's unpublished rows ({@code chirp.outbox.backlog}) and
+ * {@link io.chirp.platform.messaging.SagaGauges} the sagas in flight by state
+ * ({@code chirp.saga.instances}), both read on a schedule off the scrape path
+ * ({@link io.chirp.platform.messaging.PolledReadings}), {@code NaN} while a store cannot be read.
+ * <p>
+ * Plain Java on JDBC, {@code kafka-clients} and Micrometer: no framework, so each service wires
+ * these classes as beans (one relay per datasource) from its own configuration.
  */
 package io.chirp.platform.messaging;
