@@ -23,6 +23,11 @@ import reactor.core.publisher.Mono;
  * whose token is expired, tampered with, unsigned ({@code alg: none}) or signed by another key
  * is answered 401 here and never reaches a service. Requests without a token pass on: public
  * reads need none, and each service still verifies tokens and decides what requires one.
+ * <p>
+ * The validators are Micronaut Security's, behind platform/web's cache of verified tokens
+ * ({@code io.chirp.platform.web.security.VerifiedTokenCache}): a token is verified once, then
+ * served from the cache until its {@code exp}, here and in the security filter that checks it
+ * again after this one.
  */
 @Filter("/api/v1/**")
 class EdgeTokenFilter implements HttpServerFilter {
