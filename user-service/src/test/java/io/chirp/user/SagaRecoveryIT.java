@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import io.chirp.platform.messaging.Outbox;
+import io.chirp.platform.messaging.OutboxBacklogGauges;
 import io.chirp.platform.messaging.OutboxRelay;
+import io.chirp.platform.messaging.SagaGauges;
 import io.chirp.platform.sharding.IdGenerator;
 import io.chirp.platform.sharding.LogicalShards;
 import io.chirp.platform.testing.Engine;
@@ -29,6 +31,8 @@ import io.chirp.user.config.OutboxRelays;
 import io.chirp.user.domain.FollowService;
 import io.chirp.user.domain.RegistrationService;
 import io.chirp.platform.sharding.ShardedDataSources;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Property;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
@@ -38,6 +42,7 @@ import jakarta.inject.Inject;
 /** What survives a crash: sagas left half-way, and events committed but not yet published. */
 @RealEngines({Engine.POSTGRES, Engine.KAFKA})
 @MicronautTest
+@Property(name = "chirp.metrics.refresh-interval", value = "200ms")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SagaRecoveryIT {
 
@@ -59,6 +64,9 @@ class SagaRecoveryIT {
 
     @Inject
     IdGenerator ids;
+
+    @Inject
+    MeterRegistry meters;
 
     UserEventsProbe events;
 
@@ -95,8 +103,10 @@ class SagaRecoveryIT {
                 + " ('USERNAME', ?, ?, ?)", name, userId, registration);
         execute(shards.forKey(name + "@example.com"), "INSERT INTO claims (kind, value, user_id, registration_id)"
                 + " VALUES ('EMAIL', ?, ?, ?)", name + "@example.com", userId, registration);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sagaInstances("registration", "started") >= 1);
 
         assertTrue(registrations.recoverStalled(Duration.ofMinutes(1)) >= 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sagaInstances("registration", "started") == 0);
 
         assertEquals(0, count(shards.forKey(name), "SELECT count(*) FROM claims WHERE value = '" + name + "'"));
         assertEquals("COMPENSATED", single(shards.forId(userId),
@@ -113,8 +123,10 @@ class SagaRecoveryIT {
         execute(shards.forId(a), "UPDATE users SET following_count = following_count + 1 WHERE id = ?", a);
         execute(shards.forId(a), "INSERT INTO follow_sagas (follower_id, followee_id, updated_at)"
                 + " VALUES (?, ?, now() - interval '10 minutes')", a, b);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sagaInstances("follow", "in_flight") >= 1);
 
         assertTrue(follows.recoverStalled(Duration.ofMinutes(1)) >= 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sagaInstances("follow", "in_flight") == 0);
 
         assertEquals(1, count(shards.forId(b), "SELECT count(*) FROM followers WHERE followee_id = " + b
                 + " AND follower_id = " + a));
@@ -134,6 +146,7 @@ class SagaRecoveryIT {
                     .bearerAuth(token(a)));
             DataSource followeeShard = shards.forId(b);
             assertTrue(Outbox.backlog(followeeShard) > 0, "committed, not yet published");
+            await().atMost(Duration.ofSeconds(10)).until(() -> outboxBacklog(shards.physicalNameOf(b)) > 0);
             Map<String, Object> pair = Map.of("followerId", a, "followeeId", b);
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
                     .until(() -> events.matching("UserFollowed", pair).isEmpty());
@@ -143,6 +156,17 @@ class SagaRecoveryIT {
         Map<String, Object> pair = Map.of("followerId", a, "followeeId", b);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertEquals(1, events.matching("UserFollowed", pair).size(), events.summary()));
+        for (String shard : shards.all().keySet()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> outboxBacklog(shard) == 0);
+        }
+    }
+
+    private double sagaInstances(String saga, String state) {
+        return meters.get(SagaGauges.SAGA_INSTANCES_METRIC).tag("saga", saga).tag("state", state).gauge().value();
+    }
+
+    private double outboxBacklog(String shard) {
+        return meters.get(OutboxBacklogGauges.OUTBOX_BACKLOG_METRIC).tag("shard", shard).gauge().value();
     }
 
     private String token(long userId) {
