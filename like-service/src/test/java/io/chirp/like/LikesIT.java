@@ -32,10 +32,12 @@ import io.chirp.like.domain.LikeService;
 import io.chirp.like.domain.LikeStore;
 import io.chirp.like.support.TweetServiceDouble;
 import io.chirp.platform.events.Topics;
+import io.chirp.platform.messaging.SagaGauges;
 import io.chirp.platform.testing.Engine;
 import io.chirp.platform.testing.RealEngines;
 import io.chirp.platform.testing.SharedEngines;
 import io.chirp.platform.testing.TestTokens;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.client.HttpClient;
@@ -70,6 +72,9 @@ class LikesIT implements TestPropertyProvider {
     @Inject
     JsonMapper json;
 
+    @Inject
+    MeterRegistry meters;
+
     @Override
     public Map<String, String> getProperties() {
         String base = "http://127.0.0.1:" + port;
@@ -77,7 +82,8 @@ class LikesIT implements TestPropertyProvider {
                 "micronaut.security.token.jwt.signatures.jwks.users.url", base + "/test-jwks",
                 "micronaut.http.services.tweet-service.url", base,
                 "micronaut.http.services.user-service.url", base,
-                "chirp.likes.recovery-interval", "1h");
+                "chirp.likes.recovery-interval", "1h",
+                "chirp.metrics.refresh-interval", "200ms");
     }
 
     @BeforeAll
@@ -216,12 +222,20 @@ class LikesIT implements TestPropertyProvider {
         var saga = store.startSaga(tweet, user, +1);
         store.claim(tweet, user, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), saga.id());
         session.execute("UPDATE chirp.like_sagas SET updated_at = '2020-01-01' WHERE bucket = 0 AND saga_id = " + saga.id());
+        await().atMost(Duration.ofSeconds(10)).until(() -> sagasInFlight("started") >= 1);
 
         likes.recoverStalled(Duration.ofSeconds(1));
         likes.recoverStalled(Duration.ofSeconds(1)); // a second sweep changes nothing
 
         awaitConverged(tweet, 2);
         assertEquals(1, store.likesBy(user, java.util.Optional.empty(), 10).items().size());
+        // tweet-service's reply ends the saga: nothing is left in flight, in any state
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                sagasInFlight("started") == 0 && sagasInFlight("counted") == 0 && sagasInFlight("sent") == 0);
+    }
+
+    double sagasInFlight(String state) {
+        return meters.get(SagaGauges.SAGA_INSTANCES_METRIC).tag("saga", "like").tag("state", state).gauge().value();
     }
 
     @Test

@@ -30,7 +30,7 @@ import jakarta.inject.Singleton;
 @Singleton
 class CassandraLikeStore implements LikeStore {
 
-    private static final int SAGA_BUCKET = 0;
+    static final int SAGA_BUCKET = 0;
 
     private final CqlSession session;
     private final PreparedStatement insertSaga;
