@@ -167,6 +167,18 @@ public final class ChildProcess implements AutoCloseable {
         registry.remove(process.pid());
     }
 
+    /** SIGKILL of the process and its descendants (a crash: no shutdown hooks run), then waits for the exit. */
+    public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        registry.remove(process.pid());
+    }
+
     @Override
     public void close() {
         stop(DEFAULT_GRACE);

@@ -14,4 +14,18 @@ public interface RunningEngine extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * Kills the engine's server process and its descendants with SIGKILL (no shutdown, no
+     * flush: a crash), waits up to 30 s for them to exit, then releases what {@link #close()}
+     * would (its entry in the process registry). The data stays, so a new start recovers it.
+     */
+    default void kill() {
+        ProcessHandle.of(pid()).ifPresent(process -> {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+        });
+        close();
+    }
 }

@@ -56,6 +56,7 @@ public final class LocalCluster {
     private final List<ChildProcess> services = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Long> pids = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, String> extraEnvironment = new LinkedHashMap<>();
+    private final Map<String, Supplier<RunningEngine>> engineStarts = new LinkedHashMap<>();
 
     LocalCluster(Path repo, Path home, ClusterPorts ports, Progress progress) {
         this.repo = repo;
@@ -93,6 +94,21 @@ public final class LocalCluster {
         return URI.create("http://127.0.0.1:" + ports.of("gateway"));
     }
 
+    /** A service's (or the gateway's) own base URL, for its {@code /health} and {@code /prometheus}. */
+    public URI serviceUrl(String service) {
+        return URI.create("http://127.0.0.1:" + ports.of(service));
+    }
+
+    /** The Kafka bootstrap servers, {@code host:port}. */
+    public String kafkaBootstrapServers() {
+        return kafkaBootstrap();
+    }
+
+    /** Where the cluster keeps its data, logs and pids. */
+    public Path home() {
+        return home;
+    }
+
     /** Starts everything; on failure stops what was started and rethrows. */
     public void start() {
         preflight();
@@ -122,18 +138,19 @@ public final class LocalCluster {
 
     private void startEngines() {
         Path data = home.resolve("data");
-        List<CompletableFuture<RunningEngine>> starts = List.of(
-                engine("postgres-0", () -> PostgresEngine.start("postgres-0", data.resolve("postgres-0"),
-                        ports.of("postgres-0"), registry)),
-                engine("postgres-1", () -> PostgresEngine.start("postgres-1", data.resolve("postgres-1"),
-                        ports.of("postgres-1"), registry)),
-                engine("redis", () -> RedisEngine.start(data.resolve("redis"), ports.of("redis"), true, registry)),
-                engine("kafka", () -> KafkaEngine.start(data.resolve("kafka"), ports.of("kafka"),
-                        ports.of("kafka-controller"), registry)),
-                engine("cassandra", () -> CassandraEngine.start(data.resolve("cassandra"), ports.of("cassandra"),
-                        ports.of("cassandra-storage"), false, registry)),
-                engine("elasticsearch", () -> ElasticsearchEngine.start(data.resolve("elasticsearch"),
-                        ports.of("elasticsearch"), ports.of("elasticsearch-transport"), registry)));
+        engineStarts.put("postgres-0", () -> PostgresEngine.start("postgres-0", data.resolve("postgres-0"),
+                ports.of("postgres-0"), registry));
+        engineStarts.put("postgres-1", () -> PostgresEngine.start("postgres-1", data.resolve("postgres-1"),
+                ports.of("postgres-1"), registry));
+        engineStarts.put("redis", () -> RedisEngine.start(data.resolve("redis"), ports.of("redis"), true, registry));
+        engineStarts.put("kafka", () -> KafkaEngine.start(data.resolve("kafka"), ports.of("kafka"),
+                ports.of("kafka-controller"), registry));
+        engineStarts.put("cassandra", () -> CassandraEngine.start(data.resolve("cassandra"), ports.of("cassandra"),
+                ports.of("cassandra-storage"), false, registry));
+        engineStarts.put("elasticsearch", () -> ElasticsearchEngine.start(data.resolve("elasticsearch"),
+                ports.of("elasticsearch"), ports.of("elasticsearch-transport"), registry));
+        List<CompletableFuture<RunningEngine>> starts = new ArrayList<>();
+        engineStarts.forEach((name, start) -> starts.add(engine(name, start)));
         awaitAll(starts);
     }
 
@@ -278,6 +295,96 @@ public final class LocalCluster {
         synchronized (pids) {
             return new LinkedHashMap<>(pids);
         }
+    }
+
+    /**
+     * Kills one process of the running cluster with SIGKILL (a crash: no shutdown hooks, no
+     * flush), by its name in {@link #pids()}; {@link #restart(String)} brings it back on the same
+     * port and data. For the fault-injection suite.
+     *
+     * @throws IllegalArgumentException when no running process has that name
+     */
+    public synchronized void kill(String name) {
+        progress.say("killing " + name + " (SIGKILL)");
+        Object process = running(name);
+        if (process instanceof ChildProcess service) {
+            service.kill();
+            services.remove(service);
+        } else {
+            ((RunningEngine) process).kill();
+            engines.remove(process);
+        }
+    }
+
+    /**
+     * Stops one process of the running cluster gracefully (SIGTERM, as {@code ./chirp down}
+     * does), keeping its data; {@link #restart(String)} brings it back.
+     *
+     * @throws IllegalArgumentException when no running process has that name
+     */
+    public synchronized void stop(String name) {
+        progress.say("stopping " + name);
+        Object process = running(name);
+        if (process instanceof ChildProcess service) {
+            service.stop(Duration.ofSeconds(20));
+            services.remove(service);
+        } else {
+            ((RunningEngine) process).close();
+            engines.remove(process);
+        }
+    }
+
+    /**
+     * Starts again a process that {@link #kill(String)} or {@link #stop(String)} ended, on its
+     * port and data, and waits until it is ready (an engine answers, a service's
+     * {@code /health} is UP).
+     *
+     * @throws IllegalArgumentException when the name is unknown or the process is running
+     * @throws EngineStartException when it does not come up, with its log tail
+     */
+    public void restart(String name) {
+        synchronized (this) {
+            if (isRunning(name)) {
+                throw new IllegalArgumentException(name + " is running");
+            }
+        }
+        Supplier<RunningEngine> engineStart = engineStarts.get(name);
+        if (engineStart != null) {
+            engine(name, engineStart).join();
+            return;
+        }
+        ServiceSpec service = ServiceSpec.ALL.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no process named " + name));
+        startService(service, HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build());
+    }
+
+    private boolean isRunning(String name) {
+        synchronized (services) {
+            if (services.stream().anyMatch(s -> s.name().equals(name))) {
+                return true;
+            }
+        }
+        synchronized (engines) {
+            return engines.stream().anyMatch(e -> e.name().equals(name));
+        }
+    }
+
+    private Object running(String name) {
+        synchronized (services) {
+            for (ChildProcess service : services) {
+                if (service.name().equals(name)) {
+                    return service;
+                }
+            }
+        }
+        synchronized (engines) {
+            for (RunningEngine engine : engines) {
+                if (engine.name().equals(name)) {
+                    return engine;
+                }
+            }
+        }
+        throw new IllegalArgumentException("no running process named " + name);
     }
 
     /** Stops services (reverse order), then engines (reverse order). Idempotent. */
