@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -98,5 +99,25 @@ class ServiceOperationsIT extends OperationsContract {
             }
         }
         return values;
+    }
+
+    /**
+     * What the Grafana dashboard reads: latency buckets per endpoint,
+     * consumer lag and the outbox backlog per shard.
+     */
+    @Test
+    void prometheusHasLatencyHistogramsConsumerLagAndTheOutboxBacklog() {
+        assertEquals(200, get("/health").status());
+        List<String> series = List.of(
+                "^http_server_requests_seconds_bucket\\{.*uri=\"/health\".*\\} \\d",
+                "^kafka_consumer_records_lag_max_records\\{.*\\} ",
+                "^chirp_outbox_backlog\\{shard=\"shard0\"\\} \\d",
+                "^chirp_outbox_backlog\\{shard=\"shard1\"\\} \\d");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            String metrics = get("/prometheus").body();
+            for (String expected : series) {
+                assertTrue(Pattern.compile(expected, Pattern.MULTILINE).matcher(metrics).find(), expected);
+            }
+        });
     }
 }

@@ -3,9 +3,11 @@ package io.chirp.tweet.config;
 import java.time.Duration;
 import java.util.List;
 
+import io.chirp.platform.messaging.OutboxBacklogGauges;
 import io.chirp.platform.messaging.OutboxRelay;
 import io.chirp.platform.messaging.OutboxRelayGroup;
 import io.chirp.platform.sharding.ShardedDataSources;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
@@ -13,18 +15,24 @@ import io.micronaut.context.event.ShutdownEvent;
 import jakarta.annotation.PreDestroy;
 
 /**
- * The outbox relays of every physical shard, from start-up to shutdown. They stop on the
- * ShutdownEvent, before any bean is destroyed, so they never poll a closed datasource.
+ * The outbox relays of every physical shard, and the gauge of each shard's unpublished rows
+ * ({@code chirp.outbox.backlog}, counted every {@code chirp.metrics.refresh-interval}), from
+ * start-up to shutdown. They stop on the ShutdownEvent, before any bean is destroyed, so they
+ * never poll a closed datasource.
  */
 @Context
 public class OutboxRelays implements ApplicationEventListener<ShutdownEvent> {
 
     private final OutboxRelayGroup group;
+    private final OutboxBacklogGauges backlog;
 
     OutboxRelays(ShardedDataSources shards, @Value("${kafka.bootstrap.servers}") String bootstrap,
                  @Value("${chirp.outbox.poll-interval:50ms}") Duration pollInterval,
-                 @Value("${chirp.outbox.batch-size:500}") int batchSize) {
+                 @Value("${chirp.outbox.batch-size:500}") int batchSize, MeterRegistry meters,
+                 @Value("${chirp.metrics.refresh-interval:5s}") Duration refreshInterval,
+                 @Value("${chirp.metrics.query-timeout:2s}") Duration queryTimeout) {
         this.group = new OutboxRelayGroup(shards.all(), bootstrap, "tweet-service-outbox", pollInterval, batchSize);
+        this.backlog = new OutboxBacklogGauges(shards.all(), meters, refreshInterval, queryTimeout);
     }
 
     /** Every relay (tests pause and resume them to stand for a crash between commit and publish). */
@@ -34,11 +42,12 @@ public class OutboxRelays implements ApplicationEventListener<ShutdownEvent> {
 
     @Override
     public void onApplicationEvent(ShutdownEvent event) {
-        group.close();
+        close();
     }
 
     @PreDestroy
     void close() {
+        backlog.close();
         group.close();
     }
 }
