@@ -42,8 +42,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * run), found in the source, is registered again — same kind, same name, same percentile or
  * histogram options — in the same Micrometer Prometheus registry the services use; so are
  * Micronaut's standard meters (the {@code http.server.requests} timer, the JVM and system
- * binders) and the Kafka client metrics of micronaut-kafka's consumer and producer reporters,
- * which are installed in a real (unconnected) KafkaConsumer and KafkaProducer. The registry's
+ * binders; the timer's {@code _bucket} series when an application's application.yml sets
+ * {@value #SERVER_HISTOGRAM}) and the Kafka client metrics of micronaut-kafka's consumer and
+ * producer reporters, which are installed in a real (unconnected) KafkaConsumer and
+ * KafkaProducer. That these names are what a running service serves is checked by each
+ * service's ServiceOperationsIT, which scrapes its {@code /prometheus} (e.g.
+ * {@code http_server_requests_seconds_bucket}, {@code kafka_consumer_records_lag_max_records}). The registry's
  * own scrape then names every series (dots → underscores, counters {@code _total}, timers
  * {@code _seconds_count/_sum/_max}, units as suffixes), so no naming rule is re-implemented here.
  */
@@ -132,9 +136,13 @@ final class ExposedMetrics {
         for (SourceMeter meter : sourceMeters()) {
             register(registry, meter);
         }
-        // micronaut-micrometer: the HTTP server filter's timer (no histogram unless configured)
-        Timer.builder("http.server.requests").tags("method", "GET", "status", "200", "uri", "/x", "exception", "none")
-                .register(registry).record(Duration.ofMillis(1));
+        // micronaut-micrometer: the HTTP server filter's timer, with its buckets when an application turns them on
+        Timer.Builder server = Timer.builder("http.server.requests")
+                .tags("method", "GET", "status", "200", "uri", "/x", "exception", "none");
+        if (!serverHistogramApplications().isEmpty()) {
+            server.publishPercentileHistogram();
+        }
+        server.register(registry).record(Duration.ofMillis(1));
         // micronaut-micrometer's default binders (jvm, system)
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -147,6 +155,24 @@ final class ExposedMetrics {
             kafkaClients(registry);
             return names(registry.scrape());
         }
+    }
+
+    /** The setting that gives {@code http.server.requests} its {@code _bucket} series (micronaut-micrometer's HttpServerMeterConfig). */
+    static final String SERVER_HISTOGRAM = "micronaut.metrics.binders.web.server.histogram";
+
+    /** The applications whose application.yml sets {@value #SERVER_HISTOGRAM} to true. */
+    static Set<String> serverHistogramApplications() {
+        Set<String> apps = new TreeSet<>();
+        for (String app : Repo.applications()) {
+            Object value = Repo.yaml(Repo.read(app + "/src/main/resources/application.yml"));
+            for (String key : SERVER_HISTOGRAM.split("\\.")) {
+                value = Repo.map(value).get(key);
+            }
+            if (Boolean.TRUE.equals(value)) {
+                apps.add(app);
+            }
+        }
+        return apps;
     }
 
     private static void register(MeterRegistry registry, SourceMeter meter) {
