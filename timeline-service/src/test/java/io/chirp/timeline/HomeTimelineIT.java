@@ -352,6 +352,33 @@ class HomeTimelineIT implements TestPropertyProvider {
     }
 
     @Test
+    @Order(7)
+    void eventsHandledAfterRedisLostItsDataDoNotPassForTheWholeReadModel() throws Exception {
+        long reader = newUser();
+        long first = newUser();
+        long second = newUser();
+        follow(reader, first);
+        List<Long> before = List.of(post(first), post(first), post(second));
+        await().atMost(Duration.ofSeconds(20)).until(() -> home(reader, 10).equals(newestFirst(before.subList(0, 2))));
+
+        // Redis loses everything it knew about these users (as a restart without persistence would)
+        redis().del("feed:" + reader, "following:" + reader, "follows-known:" + reader, "followers:" + first,
+                "followers:" + second, "posts:" + first, "posts-known:" + first, "posts:" + second,
+                "posts-known:" + second);
+        // events handled before the reader's next read: one more post, one more follow
+        long after = post(first);
+        follow(reader, second);
+        await().atMost(Duration.ofSeconds(20)).until(() -> redis().zscore("posts:" + first, Long.toString(after)) != null
+                && redis().sismember("following:" + reader, Long.toString(second)));
+
+        // the rebuilt feed is whole: the posts and follows from before the loss are re-read, not
+        // taken to be just what the events brought
+        List<Long> all = new ArrayList<>(before);
+        all.add(after);
+        assertEquals(newestFirst(all), home(reader, 10));
+    }
+
+    @Test
     void withoutATokenTheHomeTimelineIs401() {
         HttpClientResponseException e = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
                 () -> http.toBlocking().exchange(HttpRequest.GET("/api/v1/timelines/home")));

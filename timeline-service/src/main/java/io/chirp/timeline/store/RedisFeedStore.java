@@ -95,9 +95,19 @@ class RedisFeedStore implements FeedStore {
             """;
 
     private static final String CELEBRITIES = "celebrities";
-    /** {@code follows-known:{id}}: the follow edges of this user are in the read model (possibly none). */
+    /**
+     * {@code follows-known:{id}}: this user's follow edges were read whole from user-service
+     * (possibly none). Only {@link #learnFollowing} sets it, after the edges: a UserFollowed
+     * event adds its edge but never marks the set complete, so after Redis lost its data, edges
+     * learned from events alone are not mistaken for all of them (the fault-injection suite
+     * found that: feeds rebuilt from a partial set missed followees' tweets for good).
+     */
     private static final String FOLLOWS_KNOWN_PREFIX = "follows-known:";
-    /** {@code posts-known:{id}}: this author's recent posts are in the read model (possibly none). */
+    /**
+     * {@code posts-known:{id}}: this author's recent posts were read whole from tweet-service
+     * (possibly none). Only {@link #recordPosts} sets it, after the posts; a TweetCreated event
+     * appends its post without it, for the same reason as {@link #FOLLOWS_KNOWN_PREFIX}.
+     */
     private static final String POSTS_KNOWN_PREFIX = "posts-known:";
 
     private final RedisAsyncCommands<String, String> redis;
@@ -144,7 +154,6 @@ class RedisFeedStore implements FeedStore {
     @Override
     public CompletionStage<Void> recordPost(long authorId, long tweetId, TweetView tweet) {
         return all(
-                redis.set(POSTS_KNOWN_PREFIX + authorId, "1"),
                 redis.zadd(posts(authorId), score(tweetId), Long.toString(tweetId)),
                 redis.zremrangebyrank(posts(authorId), 0, -(properties.postsPerAuthor() + 1)),
                 redis.set(tweetKey(tweetId), write(tweet), SetArgs.Builder.ex(properties.tweetCacheTtl())));
@@ -186,7 +195,7 @@ class RedisFeedStore implements FeedStore {
 
     @Override
     public CompletionStage<java.util.Optional<Set<Long>>> following(long userId) {
-        return redis.exists(followingKey(userId), FOLLOWS_KNOWN_PREFIX + userId).thenCompose(n -> n == 0
+        return redis.exists(FOLLOWS_KNOWN_PREFIX + userId).thenCompose(n -> n == 0
                 ? CompletableFuture.completedFuture(java.util.Optional.<Set<Long>>empty())
                 : redis.smembers(followingKey(userId)).thenApply(m -> java.util.Optional.of(new HashSet<>(toLongs(m)))));
     }
@@ -194,13 +203,14 @@ class RedisFeedStore implements FeedStore {
     @Override
     public CompletionStage<Void> learnFollowing(long userId, Collection<Long> followees, Collection<Long> celebrities) {
         List<CompletionStage<?>> steps = new ArrayList<>();
-        // marks the edges as known even when there are none (an empty set does not exist in Redis)
-        steps.add(redis.set(FOLLOWS_KNOWN_PREFIX + userId, "1"));
         for (long followee : followees) {
             steps.add(redis.sadd(followingKey(userId), Long.toString(followee)));
             steps.add(redis.sadd(followersKey(followee), Long.toString(userId)));
         }
         celebrities.forEach(c -> steps.add(redis.sadd(CELEBRITIES, Long.toString(c))));
+        // last (one connection runs commands in order), and even when there are no edges (an
+        // empty set does not exist in Redis): the edges are complete from here on
+        steps.add(redis.set(FOLLOWS_KNOWN_PREFIX + userId, "1"));
         return all(steps.toArray(CompletionStage[]::new));
     }
 
@@ -208,7 +218,7 @@ class RedisFeedStore implements FeedStore {
     public CompletionStage<Set<Long>> authorsWithoutPosts(Collection<Long> authorIds) {
         List<Long> authors = new ArrayList<>(authorIds);
         List<CompletableFuture<Long>> checks = new ArrayList<>();
-        authors.forEach(a -> checks.add(redis.exists(posts(a), POSTS_KNOWN_PREFIX + a).toCompletableFuture()));
+        authors.forEach(a -> checks.add(redis.exists(POSTS_KNOWN_PREFIX + a).toCompletableFuture()));
         return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).thenApply(v -> {
             Set<Long> missing = new HashSet<>();
             for (int i = 0; i < authors.size(); i++) {
@@ -223,12 +233,13 @@ class RedisFeedStore implements FeedStore {
     @Override
     public CompletionStage<Void> recordPosts(long authorId, List<TweetView> tweets) {
         List<CompletionStage<?>> steps = new ArrayList<>();
-        steps.add(redis.set(POSTS_KNOWN_PREFIX + authorId, "1"));
         for (TweetView tweet : tweets) {
             long id = Long.parseLong(tweet.id());
+            // a union with what events appended meanwhile, so a post that arrives during the read is kept
             steps.add(redis.zadd(posts(authorId), score(id), tweet.id()));
         }
         steps.add(redis.zremrangebyrank(posts(authorId), 0, -(properties.postsPerAuthor() + 1)));
+        steps.add(redis.set(POSTS_KNOWN_PREFIX + authorId, "1"));
         return all(steps.toArray(CompletionStage[]::new)).thenCompose(v -> cacheTweets(tweets));
     }
 
@@ -241,7 +252,6 @@ class RedisFeedStore implements FeedStore {
     public CompletionStage<Long> addFollow(long followerId, long followeeId) {
         return redis.sadd(followersKey(followeeId), Long.toString(followerId))
                 .thenCompose(v -> redis.sadd(followingKey(followerId), Long.toString(followeeId)))
-                .thenCompose(v -> redis.set(FOLLOWS_KNOWN_PREFIX + followerId, "1"))
                 .thenCompose(v -> redis.scard(followersKey(followeeId)));
     }
 
