@@ -114,15 +114,13 @@ class GrafanaDashboardMetricsTest {
 
     /**
      * The latency panels compute p50/p95/p99 from {@code http_server_requests_seconds_bucket}, so
-     * every application publishes it. The gateway's application.yml is owned elsewhere and gets
-     * the same setting separately; remove it from {@code pending} then.
+     * every application publishes it.
      */
     @Test
     void everyApplicationPublishesServerLatencyBuckets() {
-        Set<String> pending = Set.of("gateway");
         Set<String> configured = ExposedMetrics.serverHistogramApplications();
         for (String app : Repo.applications()) {
-            assertTrue(configured.contains(app) || pending.contains(app),
+            assertTrue(configured.contains(app),
                     app + "'s application.yml must set " + ExposedMetrics.SERVER_HISTOGRAM + ": true");
         }
     }
