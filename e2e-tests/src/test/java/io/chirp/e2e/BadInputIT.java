@@ -50,6 +50,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *       Serialization 2.x has no strict scalar mode) and then validated as that text, so those
  *       are not in the rejected corpus; objects and arrays of several values are rejected;</li>
  *   <li>a body without any {@code Content-Type} is read as JSON; a non-JSON one is 415;</li>
+ *   <li>a JSON body that is not well-formed UTF-8 (RFC 3629: also overlong forms and raw
+ *       surrogates) is refused whole before it is parsed: 400 naming the body, not a field;</li>
  *   <li>a well-formed cursor is a position, not a secret: a forged one answers a page (or
  *       400), never a 5xx; malformed ones are 400 naming {@code cursor};</li>
  *   <li>injection strings are data: in a query they match literally (never query syntax), in a
@@ -73,6 +75,7 @@ class BadInputIT {
     private static final String RTL = "\u202Eשלום\u202C";                // RLO, Hebrew, PDF: six code points
     private static final String ZERO_WIDTH = "\u200B\u200D\uFEFF";       // ZWSP, ZWJ, BOM-as-ZWNBSP
     private static final byte[] RAW_SURROGATE = {(byte) 0xED, (byte) 0xA0, (byte) 0x80}; // U+D800 as CESU bytes
+    private static final byte[] OVERLONG_SLASH = {(byte) 0xC0, (byte) 0xAF};                // '/' in two bytes
 
     private static final List<String> SQL_INJECTIONS = List.of("' OR '1'='1", "'; DROP TABLE users; --",
             "1 UNION SELECT password_hash FROM users", "\" OR \"\"=\"", "admin'--");
@@ -381,10 +384,10 @@ class BadInputIT {
             tests.add(rejected(field + " with a lone low surrogate \\udc00 escape", "PATCH", "/api/v1/users/me",
                     utf8("{\"" + field + "\":\"\\udc00\"}"), AS_JSON, victim[1], 400, field, this::victimUnchanged));
             tests.add(rejected(field + " with raw surrogate bytes", "PATCH", "/api/v1/users/me",
-                    concat("{\"" + field + "\":\"a", RAW_SURROGATE, "b\"}"), AS_JSON, victim[1], 400, field,
+                    concat("{\"" + field + "\":\"a", RAW_SURROGATE, "b\"}"), AS_JSON, victim[1], 400, "body",
                     this::victimUnchanged));
             tests.add(rejected(field + " with an invalid byte 0xFF", "PATCH", "/api/v1/users/me",
-                    concat("{\"" + field + "\":\"a", new byte[] {(byte) 0xFF}, "b\"}"), AS_JSON, victim[1], 400, field,
+                    concat("{\"" + field + "\":\"a", new byte[] {(byte) 0xFF}, "b\"}"), AS_JSON, victim[1], 400, "body",
                     this::victimUnchanged));
         }
         tests.add(rejected("tweet with a \\ud800 escape", "POST", "/api/v1/tweets", utf8("{\"text\":\"a\\ud800b\"}"),
@@ -392,12 +395,14 @@ class BadInputIT {
         tests.add(rejected("tweet with reversed surrogates \\udc00\\ud800", "POST", "/api/v1/tweets",
                 utf8("{\"text\":\"\\udc00\\ud800\"}"), AS_JSON, victim[1], 400, "text", this::victimUnchanged));
         tests.add(rejected("tweet with raw surrogate bytes", "POST", "/api/v1/tweets", concat("{\"text\":\"a", RAW_SURROGATE,
-                "b\"}"), AS_JSON, victim[1], 400, "text", this::victimUnchanged));
+                "b\"}"), AS_JSON, victim[1], 400, "body", this::victimUnchanged));
         tests.add(rejected("tweet with an invalid byte 0xFF", "POST", "/api/v1/tweets", concat("{\"text\":\"a",
-                new byte[] {(byte) 0xFF}, "b\"}"), AS_JSON, victim[1], 400, "text", this::victimUnchanged));
-        // TODO(#10): an overlong UTF-8 encoding (C0 AF for '/') is accepted: the JSON parser (Jackson's
-        // UTF-8 reader, under Micronaut Serialization) decodes it leniently, so {"text":"a<C0 AF>b"}
-        // posts "a/b" (201). Bodies need strict UTF-8 validation before parsing; case left out until then.
+                new byte[] {(byte) 0xFF}, "b\"}"), AS_JSON, victim[1], 400, "body", this::victimUnchanged));
+        // the JSON parser alone would read these leniently ({"text":"a<C0 AF>b"} posted "a/b")
+        tests.add(rejected("tweet with an overlong UTF-8 '/' (C0 AF)", "POST", "/api/v1/tweets", concat("{\"text\":\"a",
+                OVERLONG_SLASH, "b\"}"), AS_JSON, victim[1], 400, "body", this::victimUnchanged));
+        tests.add(rejected("bio with an overlong UTF-8 '/' (C0 AF)", "PATCH", "/api/v1/users/me", concat("{\"bio\":\"a",
+                OVERLONG_SLASH, "b\"}"), AS_JSON, victim[1], 400, "body", this::victimUnchanged));
         tests.add(rejected("registration with a \\ud800 username", "POST", "/api/v1/users",
                 utf8("{\"username\":\"u\\ud800\"," + account + "}"), AS_JSON, null, 400, "username", noSuchUser));
         tests.add(rejected("token for a \\u0000 username", "POST", "/api/v1/auth/token",
