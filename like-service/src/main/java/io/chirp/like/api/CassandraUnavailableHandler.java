@@ -3,12 +3,9 @@ package io.chirp.like.api;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.DriverException;
-import com.datastax.oss.driver.api.core.DriverTimeoutException;
-import com.datastax.oss.driver.api.core.servererrors.QueryConsistencyException;
-import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 
+import io.chirp.like.store.CassandraOutages;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -19,10 +16,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Cassandra down or unable to answer → 503 problem+json with {@code Retry-After: 1}, as for any
- * other store outage: no node reachable ({@link AllNodesFailedException}, which
- * {@code NoNodeAvailableException} is), the driver's request timeout, or too few replicas
- * ({@link UnavailableException}, read/write timeouts). Any other driver error is a bug and stays
- * a 500. The cause is logged, never sent. (Found by the fault-injection suite: with Cassandra
+ * other store outage ({@link CassandraOutages#isOutage}). Any other driver error is a bug and
+ * stays a 500. The cause is logged, never sent. (Found by the fault-injection suite: with Cassandra
  * stopped, likes and like listings answered 500.)
  */
 @Singleton
@@ -50,7 +45,6 @@ class CassandraUnavailableHandler implements ExceptionHandler<DriverException, H
     }
 
     static boolean isUnavailable(DriverException e) {
-        return e instanceof AllNodesFailedException || e instanceof DriverTimeoutException
-                || e instanceof QueryConsistencyException || e instanceof UnavailableException;
+        return CassandraOutages.isOutage(e);
     }
 }

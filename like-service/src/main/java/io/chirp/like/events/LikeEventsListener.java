@@ -8,13 +8,17 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
+import com.datastax.oss.driver.api.core.DriverException;
+
 import io.chirp.like.domain.LikeCleanup;
 import io.chirp.like.domain.LikeService;
+import io.chirp.like.store.CassandraOutages;
 import io.chirp.platform.events.AccountDeletionStepDone;
 import io.chirp.platform.events.LikeSagaReply;
 import io.chirp.platform.events.Topics;
 import io.chirp.platform.events.TweetDeleted;
 import io.chirp.platform.events.UserDeletionRequested;
+import io.chirp.platform.messaging.DependencyDownException;
 import io.chirp.platform.messaging.KafkaTracing;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
@@ -26,11 +30,14 @@ import io.opentelemetry.api.trace.Tracer;
 
 /**
  * tweet-service's saga replies, tweet deletions and account deletions. Each handler is
- * idempotent; failures are retried (bounded), then dead-lettered ({@link DeadLetters}).
+ * idempotent. While Cassandra is down a record is applied again until it is back
+ * ({@link DependencyDownException}); any other failure is the record's own and it is
+ * dead-lettered at once ({@link DeadLetters}).
  */
 @KafkaListener(groupId = "like-service", offsetReset = OffsetReset.EARLIEST,
-        errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 3,
-                retryDelay = "200ms"))
+        errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_ON_ERROR,
+                retryCount = DependencyDownException.RETRIES, retryDelay = DependencyDownException.RETRY_DELAY,
+                exceptionTypes = DependencyDownException.class))
 class LikeEventsListener {
 
     private final LikeService likes;
@@ -56,6 +63,15 @@ class LikeEventsListener {
     }
 
     private void process(ConsumerRecord<String, String> record) throws IOException {
+        try {
+            handle(record);
+        } catch (RuntimeException e) {
+            throw DependencyDownException.classify(e, "Cassandra",
+                    cause -> cause instanceof DriverException driver && CassandraOutages.isOutage(driver));
+        }
+    }
+
+    private void handle(ConsumerRecord<String, String> record) throws IOException {
         switch (header(record)) {
             case "LikeSagaReply" -> likes.onReply(json.readValue(record.value(), LikeSagaReply.class));
             case "TweetDeleted" -> cleanup.onTweetDeleted(json.readValue(record.value(), TweetDeleted.class).tweetId());

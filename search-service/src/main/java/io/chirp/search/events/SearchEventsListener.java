@@ -12,9 +12,11 @@ import org.slf4j.LoggerFactory;
 
 import io.chirp.platform.events.AccountDeletionStepDone;
 import io.chirp.platform.events.Topics;
+import io.chirp.platform.messaging.DependencyDownException;
 import io.chirp.platform.messaging.KafkaTracing;
 import io.chirp.search.domain.IndexChange;
 import io.chirp.search.domain.Indexer;
+import io.chirp.search.domain.SearchUnavailableException;
 import io.chirp.search.store.IndexAdmin;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -39,9 +41,11 @@ import io.opentelemetry.context.Scope;
  * bulk request that holds it succeeded (offsets are committed after the batch returns).
  * <p>
  * Failures: a record that can never be indexed (undecodable, or refused by the mapping) is
- * dead-lettered at once; a batch the engine failed is applied again whole (every write is
- * idempotent and order-safe, see {@link IndexChange}) with exponential backoff, and after the
- * bounded retries {@link DeadLetters} takes it. UserDeletionRequested is acknowledged on
+ * dead-lettered at once; a batch the engine failed (down, or refusing writes for now) is applied
+ * again whole (every write is idempotent and order-safe, see {@link IndexChange}) every
+ * {@value DependencyDownException#RETRY_DELAY} until the engine is back
+ * ({@link DependencyDownException}), so an outage delays search but loses nothing; only after
+ * about an hour does {@link DeadLetters} take the batch. UserDeletionRequested is acknowledged on
  * {@link Topics#ACCOUNT_DELETION_REPLIES} once the user's documents are gone.
  * <p>
  * Tracing: each record of a batch gets its own consumer span, continuing the trace of its
@@ -49,8 +53,9 @@ import io.opentelemetry.context.Scope;
  * tweet is written in its record's span, so it carries that trace's id.
  */
 @KafkaListener(groupId = "search-service", offsetReset = OffsetReset.EARLIEST, batch = true,
-        errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 5,
-                retryDelay = "500ms"),
+        errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_ON_ERROR,
+                retryCount = DependencyDownException.RETRIES, retryDelay = DependencyDownException.RETRY_DELAY,
+                exceptionTypes = DependencyDownException.class),
         properties = {
             @Property(name = ConsumerConfig.MAX_POLL_RECORDS_CONFIG, value = "" + SearchEventsListener.BATCH_SIZE),
             @Property(name = ConsumerConfig.FETCH_MIN_BYTES_CONFIG, value = "" + SearchEventsListener.BATCH_BYTES),
@@ -141,7 +146,8 @@ class SearchEventsListener {
                 failedBatches.increment();
                 LOG.warn("a batch of {} event(s) failed; it is applied again after a backoff: {}", changes.size(),
                         e.toString());
-                throw e;
+                throw DependencyDownException.classify(e, "Elasticsearch",
+                        cause -> cause instanceof SearchUnavailableException || cause instanceof java.io.IOException);
             }
             indexed.increment(result.applied());
             for (int position = 0; position < changes.size(); position++) {

@@ -6,12 +6,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.lettuce.core.RedisException;
 
 import io.chirp.platform.events.AccountDeletionStepDone;
 import io.chirp.platform.events.Topics;
@@ -20,25 +24,32 @@ import io.chirp.platform.events.TweetDeleted;
 import io.chirp.platform.events.UserDeletionRequested;
 import io.chirp.platform.events.UserFollowed;
 import io.chirp.platform.events.UserUnfollowed;
+import io.chirp.platform.messaging.DependencyDownException;
 import io.chirp.platform.messaging.KafkaTracing;
+import io.chirp.platform.web.DependencyUnavailableException;
 import io.chirp.timeline.domain.FanoutService;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.Topic;
+import io.micronaut.http.client.exceptions.HttpClientException;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.json.JsonMapper;
 import io.opentelemetry.api.trace.Tracer;
 
 /**
  * Consumes tweet and user events and keeps the feeds in step ({@link FanoutService}). Each
- * record is handled to the end before its offset is committed; a failure is retried with
- * backoff (bounded), then the record goes to the dead-letter topic ({@link DeadLetters}).
- * Redelivery is harmless: every feed write is idempotent.
+ * record is handled to the end before its offset is committed. While Redis (or a service the
+ * step calls) is down, the record is applied again until it is back
+ * ({@link DependencyDownException}); any other failure is the record's own and it goes to the
+ * dead-letter topic at once ({@link DeadLetters}). Redelivery is harmless: every feed write is
+ * idempotent.
  */
 @KafkaListener(groupId = "timeline-service", offsetReset = OffsetReset.EARLIEST,
-        errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 3,
-                retryDelay = "200ms"))
+        errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_ON_ERROR,
+                retryCount = DependencyDownException.RETRIES, retryDelay = DependencyDownException.RETRY_DELAY,
+                exceptionTypes = DependencyDownException.class))
 class TimelineEventsListener {
 
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
@@ -64,6 +75,22 @@ class TimelineEventsListener {
     }
 
     private void process(ConsumerRecord<String, String> record) throws Exception {
+        try {
+            handle(record);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            throw DependencyDownException.classify(e, "the feed store or a service it reads",
+                    TimelineEventsListener::isOutage);
+        }
+    }
+
+    /** Redis refused, timed out or is disconnected; a call to another service failed to connect or timed out. */
+    static boolean isOutage(Throwable failure) {
+        return failure instanceof RedisException || failure instanceof TimeoutException
+                || failure instanceof DependencyUnavailableException || failure instanceof HttpClientException
+                && !(failure instanceof HttpClientResponseException response && response.code() < 500);
+    }
+
+    private void handle(ConsumerRecord<String, String> record) throws Exception {
         String type = header(record, "chirp-event-type");
         CompletionStage<?> step = switch (type) {
             case "TweetCreated" -> {

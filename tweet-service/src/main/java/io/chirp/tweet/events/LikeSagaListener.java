@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import io.chirp.platform.events.LikeSagaCommand;
 import io.chirp.platform.events.Topics;
+import io.chirp.platform.messaging.DependencyDownException;
 import io.chirp.platform.messaging.KafkaTracing;
 import io.chirp.platform.messaging.OutboxRelay;
 import io.chirp.tweet.domain.LikeSagaService;
@@ -27,12 +28,15 @@ import io.opentelemetry.api.trace.Tracer;
  * Consumes {@link Topics#LIKE_SAGA_COMMANDS} from like-service and answers each on
  * {@link Topics#LIKE_SAGA_REPLIES} through the outbox (see {@link LikeSagaService}).
  * <p>
- * Failures: {@value UserEventsListener#ATTEMPTS} attempts, then {@code chirp.like-saga.commands.dlt}.
+ * Failures: while a database shard is down the record is applied again until it is back
+ * ({@link DependencyDownException}); any other failure is the record's own and it goes at once to
+ * {@code chirp.like-saga.commands.dlt}.
  */
 @KafkaListener(groupId = "tweet-service.like-saga", offsetReset = OffsetReset.EARLIEST,
         offsetStrategy = OffsetStrategy.SYNC_PER_RECORD,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_ON_ERROR,
-                retryCount = UserEventsListener.ATTEMPTS - 1, retryDelay = "500ms"))
+                retryCount = DependencyDownException.RETRIES, retryDelay = DependencyDownException.RETRY_DELAY,
+                exceptionTypes = DependencyDownException.class))
 class LikeSagaListener implements KafkaListenerExceptionHandler {
 
     static final String NAME = "tweet-service.like-saga";
@@ -71,6 +75,9 @@ class LikeSagaListener implements KafkaListenerExceptionHandler {
             outcome = "failed";
             LOG.warn("{}: {} at {}-{}@{} failed: {}", NAME, type, record.topic(), record.partition(), record.offset(),
                     e.toString());
+            if (e instanceof RuntimeException failure) {
+                throw DependencyDownException.classify(failure, "a database shard", UserEventsListener::isOutage);
+            }
             throw e;
         } finally {
             meters.counter("tweet.events.consumed", "consumer", NAME, "type", "LikeSagaCommand", "outcome", outcome)

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import io.chirp.platform.events.Topics;
 import io.chirp.platform.events.TweetCreated;
 import io.chirp.platform.events.TweetDeleted;
+import io.chirp.platform.messaging.DependencyDownException;
 import io.chirp.platform.messaging.KafkaTracing;
 import io.chirp.platform.messaging.OutboxRelay;
 import io.chirp.tweet.domain.CounterService;
@@ -31,12 +32,15 @@ import io.opentelemetry.api.trace.Tracer;
  * applies was applied already, and it changes nothing (outcome {@code processed}); a change it
  * had to make itself is counted as {@code repaired}.
  * <p>
- * Failures: {@value UserEventsListener#ATTEMPTS} attempts, then {@code chirp.tweet.events.dlt}.
+ * Failures: while a database shard is down the record is applied again until it is back
+ * ({@link DependencyDownException}); any other failure is the record's own and it goes at once to
+ * {@code chirp.tweet.events.dlt}.
  */
 @KafkaListener(groupId = "tweet-service.counters", offsetReset = OffsetReset.EARLIEST,
         offsetStrategy = OffsetStrategy.SYNC_PER_RECORD,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_ON_ERROR,
-                retryCount = UserEventsListener.ATTEMPTS - 1, retryDelay = "500ms"))
+                retryCount = DependencyDownException.RETRIES, retryDelay = DependencyDownException.RETRY_DELAY,
+                exceptionTypes = DependencyDownException.class))
 class TweetEventsListener implements KafkaListenerExceptionHandler {
 
     static final String NAME = "tweet-service.counters";
@@ -78,6 +82,9 @@ class TweetEventsListener implements KafkaListenerExceptionHandler {
             outcome = "failed";
             LOG.warn("{}: {} at {}-{}@{} failed: {}", NAME, type, record.topic(), record.partition(), record.offset(),
                     e.toString());
+            if (e instanceof RuntimeException failure) {
+                throw DependencyDownException.classify(failure, "a database shard", UserEventsListener::isOutage);
+            }
             throw e;
         } finally {
             meters.counter("tweet.events.consumed", "consumer", NAME, "type", type, "outcome", outcome).increment();

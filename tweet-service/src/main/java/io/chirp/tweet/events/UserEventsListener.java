@@ -12,7 +12,9 @@ import io.chirp.platform.events.Topics;
 import io.chirp.platform.events.UserDeletionRequested;
 import io.chirp.platform.events.UserRegistered;
 import io.chirp.platform.events.UserUpdated;
+import io.chirp.platform.messaging.DependencyDownException;
 import io.chirp.platform.messaging.KafkaTracing;
+import io.chirp.platform.sharding.ShardJdbc;
 import io.chirp.platform.messaging.OutboxRelay;
 import io.chirp.tweet.domain.AuthorService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,18 +35,19 @@ import io.opentelemetry.api.trace.Tracer;
  * user events are not this service's concern. Each handler is idempotent (the inbox, in the
  * handler's transaction).
  * <p>
- * Failures: the record is tried {@value #ATTEMPTS} times in all ({@code RETRY_ON_ERROR},
- * consumption of its partition paused meanwhile), then sent to {@code chirp.user.events.dlt}
- * and consumption moves on.
+ * Failures: while a database shard is down the record is applied again until it is back
+ * ({@link DependencyDownException}; consumption of its partition paused meanwhile); any other
+ * failure is the record's own: it is sent at once to {@code chirp.user.events.dlt} and
+ * consumption moves on.
  */
 @KafkaListener(groupId = "tweet-service", offsetReset = OffsetReset.EARLIEST,
         offsetStrategy = OffsetStrategy.SYNC_PER_RECORD,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_ON_ERROR,
-                retryCount = UserEventsListener.ATTEMPTS - 1, retryDelay = "500ms"))
+                retryCount = DependencyDownException.RETRIES, retryDelay = DependencyDownException.RETRY_DELAY,
+                exceptionTypes = DependencyDownException.class))
 class UserEventsListener implements KafkaListenerExceptionHandler {
 
     /** The first delivery and two retries. */
-    static final int ATTEMPTS = 3;
     static final String NAME = "tweet-service.user-events";
 
     private static final Logger LOG = LoggerFactory.getLogger(UserEventsListener.class);
@@ -77,8 +80,19 @@ class UserEventsListener implements KafkaListenerExceptionHandler {
             count(type, "failed");
             LOG.warn("{}: {} at {}-{}@{} failed: {}", NAME, type, record.topic(), record.partition(), record.offset(),
                     e.toString());
+            if (e instanceof RuntimeException failure) {
+                throw DependencyDownException.classify(failure, "a database shard", UserEventsListener::isOutage);
+            }
             throw e;
         }
+    }
+
+    /** A shard that is down or not answering (its pool timed out, or PostgreSQL refused the connection). */
+    static boolean isOutage(Throwable failure) {
+        return failure instanceof ShardJdbc.ShardUnavailableException
+                || failure instanceof java.sql.SQLTransientConnectionException
+                || failure instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                        && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"));
     }
 
     /** @return the outcome: processed, duplicate (a redelivery, no effect) or ignored */
