@@ -112,9 +112,9 @@ class BadInputIT {
         Api.Answer posted = api.post("/api/v1/tweets", "{\"text\":\"the victim's only tweet\"}", victim[1]);
         assertEquals(201, posted.status(), String.valueOf(posted.body()));
         victimTweet = posted.body().path("id").asText();
-        // TODO(#10): user-service never maintains tweetCount (nothing consumes TweetCreated/TweetDeleted
-        // there, it stays 0), so the count is compared with what it is now, not with 1
-        victimTweetCount = user(victim[0]).path("tweetCount").asLong();
+        // tweetCount follows TweetCreated (user-service consumes tweet-service's events): 1, shortly
+        await().atMost(Duration.ofSeconds(20)).until(() -> user(victim[0]).path("tweetCount").asLong() == 1);
+        victimTweetCount = 1;
         victimTimeline = timelineIds(victim[0]);
 
         tolerant = register(unique("tol_"));

@@ -80,6 +80,11 @@ public final class ChildProcess implements AutoCloseable {
         return logFile;
     }
 
+    /** The exit code once the process has ended, or -1 while it runs. */
+    public int exitCode() {
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
     /**
      * Polls {@code ready} every 100 ms until it is true. Fails fast, with the log tail, if the
      * process exits first; after {@code timeout} stops the process and fails likewise.

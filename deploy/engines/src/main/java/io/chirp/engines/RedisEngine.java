@@ -23,6 +23,8 @@ import java.util.Map;
 public final class RedisEngine implements RunningEngine {
 
     private static final String BUNDLED = "redis-server-7.0.15-linux-";
+    /** The shell's exit code for a command found but not executable (here: ETXTBSY). */
+    private static final int TEXT_FILE_BUSY = 126;
 
     private final ChildProcess process;
     private final int port;
@@ -46,11 +48,24 @@ public final class RedisEngine implements RunningEngine {
                     "protected-mode yes",
                     "maxclients 2000",
                     "") );
-            ChildProcess process = ChildProcess.start("redis",
-                    List.of(binary(dir).toString(), config.toAbsolutePath().toString()),
-                    dir, dir.resolve("redis.log"), Map.of(), registry);
-            process.awaitReady(() -> ping(port), Duration.ofSeconds(20));
-            return new RedisEngine(process, port);
+            Path binary = binary(dir);
+            for (int attempt = 1; ; attempt++) {
+                ChildProcess process = ChildProcess.start("redis",
+                        List.of(binary.toString(), config.toAbsolutePath().toString()),
+                        dir, dir.resolve("redis.log"), Map.of(), registry);
+                try {
+                    process.awaitReady(() -> ping(port), Duration.ofSeconds(20));
+                    return new RedisEngine(process, port);
+                } catch (EngineStartException e) {
+                    // 126 "text file busy": the binary extracted just now was still open for writing
+                    // in a child another thread forked meanwhile (before the JDK closed its
+                    // descriptors); a moment later it is not. Seen once when engines start in parallel.
+                    if (process.exitCode() != TEXT_FILE_BUSY || attempt == 3) {
+                        throw e;
+                    }
+                    ChildProcess.sleep(300);
+                }
+            }
         } catch (IOException e) {
             throw new EngineStartException("redis did not start: " + e.getMessage(), e);
         }

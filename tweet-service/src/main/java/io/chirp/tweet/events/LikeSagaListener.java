@@ -11,6 +11,7 @@ import io.chirp.platform.events.Topics;
 import io.chirp.platform.messaging.DependencyDownException;
 import io.chirp.platform.messaging.KafkaTracing;
 import io.chirp.platform.messaging.OutboxRelay;
+import io.chirp.platform.sharding.ShardJdbc;
 import io.chirp.tweet.domain.LikeSagaService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
@@ -76,7 +77,7 @@ class LikeSagaListener implements KafkaListenerExceptionHandler {
             LOG.warn("{}: {} at {}-{}@{} failed: {}", NAME, type, record.topic(), record.partition(), record.offset(),
                     e.toString());
             if (e instanceof RuntimeException failure) {
-                throw DependencyDownException.classify(failure, "a database shard", UserEventsListener::isOutage);
+                throw DependencyDownException.classify(failure, "a database shard", ShardJdbc::isOutage);
             }
             throw e;
         } finally {

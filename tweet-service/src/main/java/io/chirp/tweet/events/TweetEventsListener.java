@@ -12,6 +12,7 @@ import io.chirp.platform.events.TweetDeleted;
 import io.chirp.platform.messaging.DependencyDownException;
 import io.chirp.platform.messaging.KafkaTracing;
 import io.chirp.platform.messaging.OutboxRelay;
+import io.chirp.platform.sharding.ShardJdbc;
 import io.chirp.tweet.domain.CounterService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
@@ -83,7 +84,7 @@ class TweetEventsListener implements KafkaListenerExceptionHandler {
             LOG.warn("{}: {} at {}-{}@{} failed: {}", NAME, type, record.topic(), record.partition(), record.offset(),
                     e.toString());
             if (e instanceof RuntimeException failure) {
-                throw DependencyDownException.classify(failure, "a database shard", UserEventsListener::isOutage);
+                throw DependencyDownException.classify(failure, "a database shard", ShardJdbc::isOutage);
             }
             throw e;
         } finally {

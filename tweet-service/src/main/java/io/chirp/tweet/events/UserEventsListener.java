@@ -14,8 +14,8 @@ import io.chirp.platform.events.UserRegistered;
 import io.chirp.platform.events.UserUpdated;
 import io.chirp.platform.messaging.DependencyDownException;
 import io.chirp.platform.messaging.KafkaTracing;
-import io.chirp.platform.sharding.ShardJdbc;
 import io.chirp.platform.messaging.OutboxRelay;
+import io.chirp.platform.sharding.ShardJdbc;
 import io.chirp.tweet.domain.AuthorService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
@@ -81,18 +81,10 @@ class UserEventsListener implements KafkaListenerExceptionHandler {
             LOG.warn("{}: {} at {}-{}@{} failed: {}", NAME, type, record.topic(), record.partition(), record.offset(),
                     e.toString());
             if (e instanceof RuntimeException failure) {
-                throw DependencyDownException.classify(failure, "a database shard", UserEventsListener::isOutage);
+                throw DependencyDownException.classify(failure, "a database shard", ShardJdbc::isOutage);
             }
             throw e;
         }
-    }
-
-    /** A shard that is down or not answering (its pool timed out, or PostgreSQL refused the connection). */
-    static boolean isOutage(Throwable failure) {
-        return failure instanceof ShardJdbc.ShardUnavailableException
-                || failure instanceof java.sql.SQLTransientConnectionException
-                || failure instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                        && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"));
     }
 
     /** @return the outcome: processed, duplicate (a redelivery, no effect) or ignored */

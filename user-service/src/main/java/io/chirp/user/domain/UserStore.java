@@ -52,4 +52,14 @@ public interface UserStore {
 
     /** Marks the user DELETING (no longer found) and records the account-deletion saga. */
     boolean startDeletion(long userId, UserDeletionRequested event);
+
+    /**
+     * Moves the user's {@code tweetCount} by {@code delta} (+1 for a tweet, reply or retweet
+     * posted, −1 for one deleted), once per event: the inbox row of {@code eventId} and the update
+     * are one transaction, so a redelivered event changes nothing. Never below 0. A user that
+     * does not exist (deleted) is left alone.
+     *
+     * @return false when this event was applied before
+     */
+    boolean applyTweetCount(UUID eventId, long userId, int delta);
 }

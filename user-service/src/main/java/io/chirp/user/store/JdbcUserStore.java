@@ -19,6 +19,7 @@ import javax.sql.DataSource;
 import io.chirp.platform.events.UserDeletionRequested;
 import io.chirp.platform.events.UserRegistered;
 import io.chirp.platform.events.UserUpdated;
+import io.chirp.platform.messaging.Inbox;
 import io.chirp.user.domain.ClaimKind;
 import io.chirp.user.domain.Registration;
 import io.chirp.user.domain.User;
@@ -40,6 +41,25 @@ class JdbcUserStore implements UserStore {
     JdbcUserStore(ShardedDataSources shards, OutboxEvents outbox) {
         this.shards = shards;
         this.outbox = outbox;
+    }
+
+    /** The consumer name of {@link #applyTweetCount} in the inbox. */
+    static final String TWEET_COUNT_CONSUMER = "user-service.tweet-counts";
+
+    @Override
+    public boolean applyTweetCount(UUID eventId, long userId, int delta) {
+        return ShardJdbc.inTransaction(shards.forId(userId), c -> {
+            if (!Inbox.firstDelivery(c, TWEET_COUNT_CONSUMER, eventId)) {
+                return false;
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE users SET tweet_count = GREATEST(tweet_count + ?, 0) WHERE id = ?")) {
+                s.setInt(1, delta);
+                s.setLong(2, userId);
+                s.executeUpdate();
+            }
+            return true;
+        });
     }
 
     @Override

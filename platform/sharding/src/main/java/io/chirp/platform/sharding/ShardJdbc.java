@@ -69,6 +69,25 @@ public final class ShardJdbc {
         }
     }
 
+    /**
+     * True when {@code failure} itself (not its causes) says a shard is down or overloaded, so the
+     * same work will succeed later: a connection failure (SQLState class {@code 08}, and the
+     * pool's {@link java.sql.SQLTransientConnectionException} when no connection came in time),
+     * the server shutting down or starting ({@code 57P}), out of resources ({@code 53}). False for
+     * an error of the statement itself (a constraint, a syntax error), which a retry only repeats.
+     * Codes: PostgreSQL, Appendix A "Error Codes".
+     */
+    public static boolean isOutage(Throwable failure) {
+        if (failure instanceof java.sql.SQLTransientConnectionException) {
+            return true;
+        }
+        if (failure instanceof SQLException sql && sql.getSQLState() != null) {
+            String state = sql.getSQLState();
+            return state.startsWith("08") || state.startsWith("57P") || state.startsWith("53");
+        }
+        return false;
+    }
+
     /** A database of the sharded store failed or refused the statement. */
     public static final class ShardUnavailableException extends RuntimeException {
         public ShardUnavailableException(SQLException cause) {

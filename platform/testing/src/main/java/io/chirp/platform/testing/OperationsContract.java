@@ -9,8 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -26,8 +29,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * What every Chirp application (each service and the gateway) must answer, as tests a
  * service's integration test inherits: {@code /health} UP with the given components UP,
  * {@code /prometheus} in the Prometheus text format, its OpenAPI document at
- * {@code /swagger/<service>.yml}, problem+json for an unknown path, and an
- * {@code X-Request-Id} on every answer that is also in the access log.
+ * {@code /swagger/<service>.yml}, problem+json for an unknown path, an {@code X-Request-Id} on
+ * every answer that is also in the access log, and the series the Grafana dashboard reads.
  */
 public abstract class OperationsContract {
 
@@ -89,6 +92,33 @@ public abstract class OperationsContract {
         Response response = get("/prometheus");
         assertEquals(200, response.status());
         assertTrue(response.body().contains("# TYPE jvm_memory_used_bytes gauge"), "Prometheus text format");
+    }
+
+    /**
+     * Series the Grafana dashboard reads from this application's {@code /prometheus}, as regular
+     * expressions over the text exposition (multi-line mode, so {@code ^} is a line start). Every
+     * application: the latency buckets per endpoint. A service adds its own (consumer lag, outbox
+     * backlog, sagas in flight) to {@code super.dashboardSeries()}.
+     */
+    protected List<String> dashboardSeries() {
+        return new ArrayList<>(List.of("^http_server_requests_seconds_bucket\\{.*uri=\"/health\".*\\} \\d"));
+    }
+
+    /** The series the Grafana dashboard reads: {@link #dashboardSeries()}. */
+    @Test
+    void prometheusHasWhatTheDashboardReads() throws InterruptedException {
+        assertEquals(200, get("/health").status()); // one request, so the latency buckets exist
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) { // gauges polled in the background appear within a few seconds
+            String metrics = get("/prometheus").body();
+            List<String> missing = dashboardSeries().stream()
+                    .filter(expected -> !Pattern.compile(expected, Pattern.MULTILINE).matcher(metrics).find()).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "missing from /prometheus after 30 s: " + missing);
+            Thread.sleep(500);
+        }
     }
 
     @Test
