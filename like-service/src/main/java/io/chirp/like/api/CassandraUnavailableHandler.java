@@ -33,7 +33,7 @@ class CassandraUnavailableHandler implements ExceptionHandler<DriverException, H
 
     @Override
     public HttpResponse<?> handle(HttpRequest request, DriverException e) {
-        if (isUnavailable(e)) {
+        if (CassandraOutages.isOutage(e)) {
             LOG.warn("{} {}: Cassandra is unavailable: {}", request.getMethodName(), request.getPath(), e.toString());
             return errors.processResponse(ErrorContext.builder(request).cause(e)
                             .errorMessage("the likes store is unavailable; retry shortly").build(),
@@ -42,9 +42,5 @@ class CassandraUnavailableHandler implements ExceptionHandler<DriverException, H
         LOG.error("{} {} failed", request.getMethodName(), request.getPath(), e);
         return errors.processResponse(ErrorContext.builder(request).cause(e).build(),
                 HttpResponse.status(HttpStatus.INTERNAL_SERVER_ERROR));
-    }
-
-    static boolean isUnavailable(DriverException e) {
-        return CassandraOutages.isOutage(e);
     }
 }

@@ -40,9 +40,6 @@ public final class DependencyDownException extends RuntimeException {
             if (isOutage.test(cause)) {
                 return new DependencyDownException(dependency, cause);
             }
-            if (cause.getCause() == cause) {
-                break;
-            }
         }
         return failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
     }
