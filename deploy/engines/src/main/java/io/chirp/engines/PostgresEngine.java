@@ -28,13 +28,16 @@ public final class PostgresEngine implements RunningEngine {
     private final EmbeddedPostgres postgres;
     private final ProcessRegistry registry;
     private final long pid;
+    private final Path dataDirectory;
 
-    private PostgresEngine(String name, int port, EmbeddedPostgres postgres, ProcessRegistry registry, long pid) {
+    private PostgresEngine(String name, int port, EmbeddedPostgres postgres, ProcessRegistry registry, long pid,
+                           Path dataDirectory) {
         this.name = name;
         this.port = port;
         this.postgres = postgres;
         this.registry = registry;
         this.pid = pid;
+        this.dataDirectory = dataDirectory;
     }
 
     /**
@@ -64,13 +67,71 @@ public final class PostgresEngine implements RunningEngine {
                     .start();
             long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
             registry.add(name, pid);
-            PostgresEngine engine = new PostgresEngine(name, port, postgres, registry, pid);
+            PostgresEngine engine = new PostgresEngine(name, port, postgres, registry, pid, data);
             engine.createDatabaseIfMissing();
             return engine;
         } catch (IOException | RuntimeException e) {
             throw new EngineStartException(name + " (PostgreSQL) did not start on port " + port + ": "
                     + e.getMessage() + "\nLast lines of " + log + ":\n" + ChildProcess.tail(log, 30), e);
         }
+    }
+
+    /**
+     * Starts a streaming replica of {@code primary} in {@code dir} on {@code port} (PostgreSQL
+     * physical replication, hot standby: read-only queries while it replays the primary's WAL).
+     *
+     * <p>On first start the data directory is a base backup made with the low-level API
+     * (PostgreSQL 17 docs, 25.3.4 "Making a Base Backup Using the Low Level API"):
+     * {@code pg_backup_start}, a file copy of the primary's data directory, {@code pg_backup_stop}
+     * whose label file becomes {@code backup_label}; then {@code standby.signal} and
+     * {@code primary_conninfo} / {@code primary_slot_name} (a physical replication slot, so the
+     * primary keeps the WAL the replica still needs). This is what {@code pg_basebackup -R} does,
+     * done here because the embedded binaries ship without {@code pg_basebackup}, and the
+     * primary is local. Later starts reuse the data directory and resume streaming.
+     *
+     * @throws PortInUseException   when the port is taken
+     * @throws EngineStartException when the copy or the start fails, with the replica's log tail
+     */
+    public static PostgresEngine startReplica(String name, Path dir, int port, PostgresEngine primary,
+                                              ProcessRegistry registry) {
+        Ports.requireFree(port, name);
+        Path data = dir.resolve("data");
+        Path log = dir.resolve(name + ".log");
+        try {
+            Files.createDirectories(dir);
+            if (!Files.exists(data.resolve("standby.signal"))) {
+                BaseBackup.copy(primary, slotName(name), data);
+            }
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setPort(port)
+                    .setDataDirectory(data)
+                    .setCleanDataDirectory(false)
+                    .setOverrideWorkingDirectory(dir.resolve("bin").toFile())
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setServerConfig("max_connections", "300")
+                    .setServerConfig("hot_standby", "on")
+                    .setServerConfig("hot_standby_feedback", "on")
+                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+            registry.add(name, pid);
+            return new PostgresEngine(name, port, postgres, registry, pid, data);
+        } catch (IOException | SQLException | RuntimeException e) {
+            throw new EngineStartException(name + " (PostgreSQL replica of " + primary.name() + ") did not start on port "
+                    + port + ": " + e.getMessage() + "\nLast lines of " + log + ":\n" + ChildProcess.tail(log, 30), e);
+        }
+    }
+
+    /** The replication slot a replica named {@code name} streams from. */
+    static String slotName(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    }
+
+    /** The primary's data directory (for a replica's base backup). */
+    Path dataDirectory() {
+        return dataDirectory;
     }
 
     private void createDatabaseIfMissing() {

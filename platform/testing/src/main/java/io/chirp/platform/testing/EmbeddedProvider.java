@@ -23,6 +23,8 @@ final class EmbeddedProvider implements SharedEngines.EngineProvider {
     private final ProcessRegistry registry;
     private final List<RunningEngine> running = Collections.synchronizedList(new ArrayList<>());
     private RedisEngine redis;
+    private final PostgresEngine[] primaries = new PostgresEngine[2];
+    private final PostgresEngine[] replicas = new PostgresEngine[2];
 
     EmbeddedProvider(Path dir) {
         this.dir = dir;
@@ -39,10 +41,19 @@ final class EmbeddedProvider implements SharedEngines.EngineProvider {
                         Ports.freePort(), registry));
                 PostgresEngine shard1 = keep(PostgresEngine.start("postgres-1", dir.resolve("postgres-1"),
                         Ports.freePort(), registry));
+                primaries[0] = shard0;
+                primaries[1] = shard1;
                 yield Map.of("CHIRP_SHARD0_JDBC_URL", shard0.endpoint(),
                         "CHIRP_SHARD1_JDBC_URL", shard1.endpoint(),
                         "CHIRP_DB_USER", PostgresEngine.USER,
                         "CHIRP_DB_PASSWORD", "");
+            }
+            case POSTGRES_REPLICAS -> {
+                for (int shard = 0; shard < 2; shard++) {
+                    replicas[shard] = startReplica(shard, Ports.freePort());
+                }
+                yield Map.of("CHIRP_SHARD0_REPLICA_JDBC_URL", replicas[0].endpoint(),
+                        "CHIRP_SHARD1_REPLICA_JDBC_URL", replicas[1].endpoint());
             }
             case REDIS -> {
                 redis = keep(RedisEngine.start(dir.resolve("redis"), Ports.freePort(), false, registry));
@@ -61,8 +72,23 @@ final class EmbeddedProvider implements SharedEngines.EngineProvider {
         };
     }
 
+    private PostgresEngine startReplica(int shard, int port) {
+        if (primaries[shard] == null) {
+            throw new IllegalStateException("PostgreSQL replicas need Engine.POSTGRES started first");
+        }
+        return keep(PostgresEngine.startReplica("postgres-" + shard + "-replica",
+                dir.resolve("postgres-" + shard + "-replica"), port, primaries[shard], registry));
+    }
+
     @Override
     public void stop(Engine engine) {
+        if (engine == Engine.POSTGRES_REPLICAS && replicas[0] != null) {
+            for (PostgresEngine replica : replicas) {
+                replica.close();
+                running.remove(replica);
+            }
+            return;
+        }
         if (engine != Engine.REDIS || redis == null) {
             SharedEngines.EngineProvider.super.stop(engine);
         }
@@ -72,10 +98,28 @@ final class EmbeddedProvider implements SharedEngines.EngineProvider {
 
     @Override
     public void restart(Engine engine) {
+        if (engine == Engine.POSTGRES_REPLICAS && replicas[0] != null) {
+            for (int shard = 0; shard < 2; shard++) {
+                replicas[shard] = startReplica(shard, replicas[shard].port());
+            }
+            return;
+        }
         if (engine != Engine.REDIS || redis == null) {
             SharedEngines.EngineProvider.super.restart(engine);
         }
         redis = keep(RedisEngine.start(dir.resolve("redis"), redis.port(), false, registry));
+    }
+
+    @Override
+    public void stopPostgres(int shard) {
+        primaries[shard].close();
+        running.remove(primaries[shard]);
+    }
+
+    @Override
+    public void restartPostgres(int shard) {
+        primaries[shard] = keep(PostgresEngine.start("postgres-" + shard, dir.resolve("postgres-" + shard),
+                primaries[shard].port(), registry));
     }
 
     private <T extends RunningEngine> T keep(T engine) {

@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  * {@code CHIRP_SHARD0_JDBC_URL}, {@code CHIRP_SHARD1_JDBC_URL}, {@code CHIRP_DB_USER},
  * {@code CHIRP_DB_PASSWORD}, {@code CHIRP_REDIS_URI}, {@code CHIRP_KAFKA_BOOTSTRAP},
  * {@code CHIRP_CASSANDRA_CONTACT_POINT}, {@code CHIRP_CASSANDRA_DATACENTER},
- * {@code CHIRP_ELASTICSEARCH_URL}.
+ * {@code CHIRP_ELASTICSEARCH_URL}, and for {@link Engine#POSTGRES_REPLICAS}
+ * {@code CHIRP_SHARD0_REPLICA_JDBC_URL}, {@code CHIRP_SHARD1_REPLICA_JDBC_URL}.
  */
 public final class SharedEngines {
 
@@ -65,6 +66,13 @@ public final class SharedEngines {
      * addresses. Idempotent; safe to call from every test class.
      */
     public synchronized void require(Set<Engine> engines) {
+        if (engines.contains(Engine.POSTGRES_REPLICAS) && !started.contains(Engine.POSTGRES_REPLICAS)) {
+            // replicas copy the primaries: those (and the rest) first
+            EnumSet<Engine> before = EnumSet.copyOf(engines);
+            before.remove(Engine.POSTGRES_REPLICAS);
+            before.add(Engine.POSTGRES);
+            require(before);
+        }
         List<Engine> missing = engines.stream().filter(e -> !started.contains(e)).toList();
         List<CompletableFuture<Map<String, String>>> starts = new ArrayList<>();
         for (Engine engine : missing) {
@@ -94,6 +102,19 @@ public final class SharedEngines {
     /** Starts again an engine stopped by {@link #stop(Engine)}, on the same address, with no data. */
     public synchronized void restart(Engine engine) {
         provider.restart(engine);
+    }
+
+    /**
+     * Stops PostgreSQL shard {@code shard} (0 or 1) as a crash would leave it, to test a dead
+     * shard; {@link #restartPostgres} brings it back with its data on the same port.
+     */
+    public synchronized void stopPostgres(int shard) {
+        provider.stopPostgres(shard);
+    }
+
+    /** Starts a shard stopped by {@link #stopPostgres} again, with its data, on its port. */
+    public synchronized void restartPostgres(int shard) {
+        provider.restartPostgres(shard);
     }
 
     /** Every published address so far (see the class comment for the keys). */
@@ -164,6 +185,16 @@ public final class SharedEngines {
         /** Starts a stopped engine again on its port. */
         default void restart(Engine engine) {
             throw new UnsupportedOperationException("restarting " + engine + " is not supported here");
+        }
+
+        /** Stops one PostgreSQL shard. */
+        default void stopPostgres(int shard) {
+            throw new UnsupportedOperationException("stopping a PostgreSQL shard is not supported here");
+        }
+
+        /** Starts a stopped PostgreSQL shard again. */
+        default void restartPostgres(int shard) {
+            throw new UnsupportedOperationException("restarting a PostgreSQL shard is not supported here");
         }
 
         @Override

@@ -35,6 +35,8 @@ final class TestcontainersProvider implements SharedEngines.EngineProvider {
                     "CHIRP_SHARD1_JDBC_URL", postgresUrl(),
                     "CHIRP_DB_USER", "postgres",
                     "CHIRP_DB_PASSWORD", "");
+            case POSTGRES_REPLICAS -> throw new UnsupportedOperationException(
+                    "streaming replicas are only set up by the embedded provider (drop -Dchirp.infra=testcontainers)");
             case REDIS -> {
                 GenericContainer<?> redis = keep(new GenericContainer<>("redis:7.0").withExposedPorts(6379));
                 yield Map.of("CHIRP_REDIS_URI", "redis://" + redis.getHost() + ":" + redis.getMappedPort(6379));
