@@ -80,14 +80,17 @@ public final class ShardedDataSources {
 
     /** The primary holding rows keyed by this id (a user's rows, or a tweet co-located with its author). */
     public DataSource forId(long chirpId) {
-        int logical = ChirpId.logicalShard(chirpId);
-        return new FencedDataSource(primaries.get(map.get().physicalFor(logical)), fences, logical);
+        return fencedPrimary(ChirpId.logicalShard(chirpId));
     }
 
     /** The primary holding a uniqueness claim on a lower-cased key ({@link LogicalShards#forKey}). */
     public DataSource forKey(String normalizedKey) {
-        int logical = LogicalShards.forKey(normalizedKey);
-        return new FencedDataSource(primaries.get(map.get().physicalFor(logical)), fences, logical);
+        return fencedPrimary(LogicalShards.forKey(normalizedKey));
+    }
+
+    private DataSource fencedPrimary(int logical) {
+        return new FencedDataSource(primaries.get(map.get().physicalFor(logical)),
+                () -> primaries.get(map.get().physicalFor(logical)), fences, logical);
     }
 
     /**
@@ -96,7 +99,8 @@ public final class ShardedDataSources {
      */
     public DataSource forRead(long chirpId) {
         int logical = ChirpId.logicalShard(chirpId);
-        return new FencedDataSource(reader(map.get().physicalFor(logical)), fences, logical);
+        return new FencedDataSource(primaries.get(map.get().physicalFor(logical)),
+                () -> reader(map.get().physicalFor(logical)), fences, logical);
     }
 
     /**
