@@ -9,6 +9,8 @@ import java.util.TreeMap;
 
 import org.reactivestreams.Publisher;
 
+import io.chirp.platform.web.resilience.CircuitBreakers;
+import io.chirp.platform.web.resilience.CircuitOpenException;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.http.HttpRequest;
@@ -27,7 +29,10 @@ import reactor.core.publisher.Mono;
  * {@code services} in the gateway's {@code /health}: every service's own {@code /health},
  * asked in parallel (non-blocking, each with a timeout), with the status of each of its
  * components (its stores among them), so one URL tells whether the whole system is up.
- * DOWN as soon as one service is down or does not answer.
+ * DOWN as soon as one service is down or does not answer. Each probe goes through the service's
+ * circuit breaker, the one its routes use ({@link RoutingFilter}): while it is open the service is
+ * DOWN at once ({@code "error": "circuit open"}), and once the open wait is over a probe is one of
+ * the half-open trial calls, so a recovered service is seen even when no route traffic flows.
  */
 @Singleton
 class DownstreamHealthIndicator implements HealthIndicator {
@@ -35,24 +40,31 @@ class DownstreamHealthIndicator implements HealthIndicator {
     private final List<ServiceEndpoint> services;
     private final HttpClient client;
     private final JsonMapper json;
+    private final CircuitBreakers breakers;
     private final Duration timeout;
+    private final Duration routeTimeout;
 
     DownstreamHealthIndicator(List<ServiceEndpoint> services, @Client HttpClient client, JsonMapper json,
-                              @Value("${chirp.gateway.health-timeout:3s}") Duration timeout) {
+                              CircuitBreakers breakers,
+                              @Value("${chirp.gateway.health-timeout:3s}") Duration timeout,
+                              @Value("${chirp.gateway.route-timeout:10s}") Duration routeTimeout) {
         this.services = services;
         this.client = client;
         this.json = json;
+        this.breakers = breakers;
         this.timeout = timeout;
+        this.routeTimeout = routeTimeout;
     }
 
     @Override
     public Publisher<HealthResult> getResult() {
         return Flux.fromIterable(services)
-                .flatMap(service -> Mono.from(client.exchange(HttpRequest.GET(service.healthUri()), String.class))
-                        .timeout(timeout)
+                .flatMap(service -> breakers.call(breakers.forService(service.name(), routeTimeout), timeout,
+                                () -> client.exchange(HttpRequest.GET(service.healthUri()), String.class))
                         .map(response -> describe(service, response.code(), response.body()))
                         .onErrorResume(HttpClientResponseException.class, e ->
                                 Mono.just(describe(service, e.code(), e.getResponse().getBody(String.class).orElse(null))))
+                        .onErrorResume(CircuitOpenException.class, e -> Mono.just(circuitOpen(service)))
                         .onErrorResume(e -> Mono.just(describe(service, 0, null))))
                 .collectList()
                 .map(results -> {
@@ -65,6 +77,12 @@ class DownstreamHealthIndicator implements HealthIndicator {
                     return HealthResult.builder("services", allUp ? HealthStatus.UP : HealthStatus.DOWN)
                             .details(details).build();
                 });
+    }
+
+    private Map<String, Object> circuitOpen(ServiceEndpoint service) {
+        Map<String, Object> result = describe(service, -1, null);
+        result.put("error", "circuit open");
+        return result;
     }
 
     /** {name, status, url, components: {component: status}} of one service's answer. */

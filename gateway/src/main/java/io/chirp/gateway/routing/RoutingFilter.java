@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import org.reactivestreams.Publisher;
 
+import io.chirp.platform.web.resilience.CircuitBreakers;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -29,7 +30,9 @@ import reactor.core.publisher.Mono;
  * The front door: every {@code /api/v1/**} request is proxied, non-blocking, to the service
  * that owns its path ({@link Routes}), carrying the request's {@code X-Request-Id} (set by
  * chirp-web's {@code RequestIdFilter}, which runs first and puts it on the answer too). A service that does not answer in time
- * gives 503 problem+json with {@code Retry-After}, never a hang. A body whose declared length is
+ * gives 503 problem+json with {@code Retry-After}, never a hang; so does a service whose circuit
+ * breaker is open ({@link CircuitBreakers}, one per service), at once and without calling it.
+ * A body whose declared length is
  * over 64 KiB ({@code micronaut.server.max-request-size}) is refused with 413 before any
  * forwarding; the services enforce the same limit on what they read.
  */
@@ -39,15 +42,18 @@ class RoutingFilter implements HttpServerFilter {
     private final ProxyHttpClient proxy;
     private final Map<String, URI> services;
     private final ErrorResponseProcessor<?> errors;
+    private final CircuitBreakers breakers;
     private final Duration timeout;
     private final long maxBody;
 
     RoutingFilter(ProxyHttpClient proxy, List<ServiceEndpoint> endpoints, ErrorResponseProcessor<?> errors,
+                  CircuitBreakers breakers,
                   @Value("${chirp.gateway.route-timeout:10s}") Duration timeout,
                   @Value("${micronaut.server.max-request-size:65536}") long maxBody) {
         this.proxy = proxy;
         this.services = endpoints.stream().collect(Collectors.toMap(ServiceEndpoint::name, ServiceEndpoint::url));
         this.errors = errors;
+        this.breakers = breakers;
         this.timeout = timeout;
         this.maxBody = maxBody;
     }
@@ -63,8 +69,8 @@ class RoutingFilter implements HttpServerFilter {
 
     @Override
     public Publisher<MutableHttpResponse<?>> doFilter(HttpRequest<?> request, ServerFilterChain chain) {
-        Optional<URI> target = Routes.serviceFor(request.getPath()).map(services::get);
-        if (target.isEmpty()) {
+        Optional<String> service = Routes.serviceFor(request.getPath()).filter(services::containsKey);
+        if (service.isEmpty()) {
             return chain.proceed(request);
         }
         if (request.getContentLength() > maxBody) {
@@ -74,7 +80,7 @@ class RoutingFilter implements HttpServerFilter {
                     HttpResponse.status(HttpStatus.REQUEST_ENTITY_TOO_LARGE));
             return Mono.just(tooLarge);
         }
-        URI base = target.get();
+        URI base = services.get(service.get());
         // a base URL may carry a path prefix (a service behind another proxy); it is kept
         String prefix = base.getPath() == null ? "" : base.getPath().replaceAll("/+$", "");
         java.util.function.Consumer<UriBuilder> toService = b -> b.scheme(base.getScheme()).host(base.getHost())
@@ -89,8 +95,7 @@ class RoutingFilter implements HttpServerFilter {
                             .errorMessage("query: is not valid percent-encoded UTF-8").build(),
                     HttpResponse.badRequest()));
         }
-        return Mono.from(proxy.proxy(forwarded))
-                .timeout(timeout)
+        return breakers.<MutableHttpResponse<?>>call(service.get(), timeout, () -> proxy.proxy(forwarded))
                 .onErrorResume(e -> Mono.just(unavailable(request, e)));
     }
 
