@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.chirp.like.domain.TweetDirectory;
 import io.chirp.platform.web.DependencyUnavailableException;
+import io.chirp.platform.web.resilience.CircuitBreakers;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
@@ -11,23 +12,25 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import jakarta.inject.Singleton;
-import reactor.core.publisher.Mono;
 
 /**
- * Existence checks against tweet-service and user-service, with a timeout. 404 means "no";
- * any other failure is a dependency outage (503), never a guess.
+ * Existence checks against tweet-service and user-service, with a timeout, each through its
+ * service's circuit breaker. 404 means "no"; any other failure is a dependency outage (503), never
+ * a guess, and while a breaker is open that 503 comes at once, without calling.
  */
 @Singleton
 class HttpTweetDirectory implements TweetDirectory {
 
     private final HttpClient tweets;
     private final HttpClient users;
+    private final CircuitBreakers breakers;
     private final Duration timeout;
 
     HttpTweetDirectory(@Client(id = "tweet-service") HttpClient tweets, @Client(id = "user-service") HttpClient users,
-                       @Value("${chirp.likes.source-timeout:2s}") Duration timeout) {
+                       CircuitBreakers breakers, @Value("${chirp.likes.source-timeout:2s}") Duration timeout) {
         this.tweets = tweets;
         this.users = users;
+        this.breakers = breakers;
         this.timeout = timeout;
     }
 
@@ -55,8 +58,9 @@ class HttpTweetDirectory implements TweetDirectory {
             return java.util.List.of();
         }
         try {
-            Items items = Mono.from(tweets.retrieve(HttpRequest.POST("/internal/tweets/batch",
-                    new BatchRequest(ids.stream().map(String::valueOf).toList())), Items.class)).timeout(timeout).block();
+            Items items = breakers.call("tweet-service", timeout, () -> tweets.retrieve(HttpRequest.POST(
+                    "/internal/tweets/batch", new BatchRequest(ids.stream().map(String::valueOf).toList())), Items.class))
+                    .block();
             return items == null ? java.util.List.of() : items.items();
         } catch (RuntimeException e) {
             throw new DependencyUnavailableException("tweet-service", e);
@@ -65,8 +69,8 @@ class HttpTweetDirectory implements TweetDirectory {
 
     private boolean exists(HttpClient client, String path, String service) {
         try {
-            return Boolean.TRUE.equals(Mono.from(client.exchange(HttpRequest.GET(path)))
-                    .map(response -> true).timeout(timeout).block());
+            return Boolean.TRUE.equals(breakers.call(service, timeout, () -> client.exchange(HttpRequest.GET(path)))
+                    .map(response -> true).block());
         } catch (HttpClientResponseException e) {
             if (e.getStatus() == HttpStatus.NOT_FOUND) {
                 return false;

@@ -19,12 +19,17 @@ import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.uri.UriBuilder;
 import io.micronaut.serde.annotation.Serdeable;
 import io.chirp.platform.web.ResumeInCallerContext;
+import io.chirp.platform.web.resilience.CircuitBreakers;
 import jakarta.inject.Singleton;
 import reactor.core.publisher.Mono;
 
 /**
  * {@link TweetSource} over the non-blocking HTTP client: tweet-service's internal batch read
- * and public user timelines, user-service's following lists. Every call has a timeout.
+ * and public user timelines, user-service's following lists. Every call has a timeout and goes
+ * through its service's circuit breaker: while one is open its calls fail at once
+ * ({@link io.chirp.platform.web.resilience.CircuitOpenException}, a
+ * {@link io.chirp.platform.web.DependencyUnavailableException}), and the read degrades or
+ * answers 503 as it does when that service is down.
  */
 @Singleton
 @ResumeInCallerContext // continuations of its stages keep the request's id and trace
@@ -32,12 +37,14 @@ class HttpTweetSource implements TweetSource {
 
     private final HttpClient tweets;
     private final HttpClient users;
+    private final CircuitBreakers breakers;
     private final Duration timeout;
 
     HttpTweetSource(@Client(id = "tweet-service") HttpClient tweets, @Client(id = "user-service") HttpClient users,
-                    @Value("${chirp.timeline.source-timeout:2s}") Duration timeout) {
+                    CircuitBreakers breakers, @Value("${chirp.timeline.source-timeout:2s}") Duration timeout) {
         this.tweets = tweets;
         this.users = users;
+        this.breakers = breakers;
         this.timeout = timeout;
     }
 
@@ -58,19 +65,19 @@ class HttpTweetSource implements TweetSource {
         if (ids.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
-        return Mono.from(tweets.retrieve(HttpRequest.POST("/internal/tweets/batch",
+        return breakers.call("tweet-service", timeout, () -> tweets.retrieve(HttpRequest.POST("/internal/tweets/batch",
                         new BatchRequest(ids.stream().map(String::valueOf).toList())), Items.class))
-                .timeout(timeout).map(Items::items).toFuture();
+                .map(Items::items).toFuture();
     }
 
     @Override
     public CompletionStage<List<TweetView>> recentTweets(long authorId, Long beforeId, int limit) {
         // tweet-service's user timeline is newest first; older pages are filtered client-side
         int fetch = Math.min(100, beforeId == null ? limit : limit + 50);
-        return Mono.from(tweets.retrieve(HttpRequest.GET(UriBuilder.of("/api/v1/users/{id}/tweets")
-                                .queryParam("limit", fetch).expand(Map.of("id", authorId))),
+        return breakers.call("tweet-service", timeout, () -> tweets.retrieve(HttpRequest.GET(
+                                UriBuilder.of("/api/v1/users/{id}/tweets").queryParam("limit", fetch)
+                                        .expand(Map.of("id", authorId))),
                         Argument.of(Page.class, TweetView.class)))
-                .timeout(timeout)
                 .map(page -> {
                     List<TweetView> older = new ArrayList<>();
                     for (Object item : page.items()) {
@@ -97,9 +104,8 @@ class HttpTweetSource implements TweetSource {
         if (cursor != null) {
             uri.queryParam("cursor", cursor);
         }
-        return Mono.from(users.retrieve(HttpRequest.GET(uri.expand(Map.of("id", userId))),
+        return breakers.call("user-service", timeout, () -> users.retrieve(HttpRequest.GET(uri.expand(Map.of("id", userId))),
                         Argument.of(Page.class, UserRef.class)))
-                .timeout(timeout)
                 .flatMap(page -> {
                     for (Object user : page.items()) {
                         UserRef ref = (UserRef) user;
