@@ -61,6 +61,7 @@ public final class ChirpLauncher {
                 case "status" -> status();
                 case "seed" -> seed(rest);
                 case "reindex" -> reindex(rest);
+                case "shards" -> new ShardsCommand(out).run(rest);
                 case "help", "--help", "-h" -> help(0);
                 default -> {
                     System.err.println("unknown command: " + command);
@@ -93,6 +94,11 @@ public final class ChirpLauncher {
                                  users user_<n>, follows along the edges, K tweets per user
                   reindex [--base-url URL]
                                  rebuild search's indices from Kafka and swap them in (search-service)
+                  shards map [--port-offset N]
+                                 print user- and tweet-service's shard maps (logical -> physical)
+                  shards move <logical> <to-physical> [--service S] [--port-offset N]
+                                 move one logical shard's rows to another database while Chirp serves
+                                 (copy, catch up, brief fence, switch, verify); prints the fence time
                 """);
         return code;
     }

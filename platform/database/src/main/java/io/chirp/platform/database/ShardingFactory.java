@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.chirp.platform.database.move.PersistedShardMap;
 import io.chirp.platform.sharding.CircuitBreakingDataSource;
 import io.chirp.platform.sharding.LogicalShardFences;
 import io.chirp.platform.sharding.ReadRouting;
@@ -80,6 +81,8 @@ public class ShardingFactory {
                 new Replica(name, guarded(breakerSettings, breakers, "db-" + name + "-replica", pool))));
 
         ShardMap map = ShardMap.parseEntries(shards.ranges(), shards.overridesOrEmpty(), primaries.keySet());
+        // logical shards moved by ./chirp shards move win over the configuration (docs/adr/0008-online-shard-move.md)
+        map = PersistedShardMap.load(map, primaries);
         return new ShardedDataSources(map, primaries, replicas, new LogicalShardFences(shards.fenceWait()), routing);
     }
 
