@@ -53,7 +53,7 @@ import jakarta.inject.Inject;
  * {@code chirp.account-deletion.replies} (published here as the participants would), then the
  * follow edges on both sides, the claims and the user go, and UserDeleted is published once.
  */
-@RealEngines({Engine.POSTGRES, Engine.KAFKA})
+@RealEngines({Engine.POSTGRES, Engine.KAFKA, Engine.REDIS})
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccountDeletionIT {

@@ -40,7 +40,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 
 /** What survives a crash: sagas left half-way, and events committed but not yet published. */
-@RealEngines({Engine.POSTGRES, Engine.KAFKA})
+@RealEngines({Engine.POSTGRES, Engine.KAFKA, Engine.REDIS})
 @MicronautTest
 @Property(name = "chirp.metrics.refresh-interval", value = "200ms")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

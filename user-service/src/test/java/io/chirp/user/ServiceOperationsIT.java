@@ -20,7 +20,7 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 
-@RealEngines({Engine.POSTGRES, Engine.KAFKA})
+@RealEngines({Engine.POSTGRES, Engine.KAFKA, Engine.REDIS})
 @MicronautTest
 class ServiceOperationsIT extends OperationsContract {
 

@@ -38,7 +38,7 @@ import jakarta.inject.Inject;
  * would): each TweetCreated counts once however often it is delivered, TweetDeleted takes one
  * off, and a record that cannot be read is dead-lettered without holding up the next.
  */
-@RealEngines({Engine.POSTGRES, Engine.KAFKA})
+@RealEngines({Engine.POSTGRES, Engine.KAFKA, Engine.REDIS})
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TweetCountIT {

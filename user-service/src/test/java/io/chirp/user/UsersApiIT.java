@@ -48,7 +48,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 
 /** The Users and auth section of API.md through the service's HTTP API, on two real shards and Kafka. */
-@RealEngines({Engine.POSTGRES, Engine.KAFKA})
+@RealEngines({Engine.POSTGRES, Engine.KAFKA, Engine.REDIS})
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UsersApiIT {

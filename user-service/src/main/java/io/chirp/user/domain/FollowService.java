@@ -32,11 +32,13 @@ public class FollowService {
 
     private final FollowStore follows;
     private final UserStore users;
+    private final ProfileReads profiles;
     private final Clock clock;
 
-    public FollowService(FollowStore follows, UserStore users, Clock clock) {
+    public FollowService(FollowStore follows, UserStore users, ProfileReads profiles, Clock clock) {
         this.follows = follows;
         this.users = users;
+        this.profiles = profiles;
         this.clock = clock;
     }
 
@@ -77,13 +79,13 @@ public class FollowService {
                 new UserUnfollowed(UUID.randomUUID(), clock.instant(), UserUnfollowed.SCHEMA_VERSION, followerId, followeeId));
     }
 
-    /** A page of followers (newest first), hydrated with one query per shard. */
+    /** A page of followers (newest first), hydrated from the profile cache and one query per shard for the rest. */
     public UserPage followers(long userId, Optional<FollowStore.Cursor> after, int limit) {
         requireUser(userId);
         return hydrate(follows.followers(userId, after, limit));
     }
 
-    /** A page of followees (newest first), hydrated with one query per shard. */
+    /** A page of followees (newest first), hydrated from the profile cache and one query per shard for the rest. */
     public UserPage following(long userId, Optional<FollowStore.Cursor> after, int limit) {
         requireUser(userId);
         return hydrate(follows.following(userId, after, limit));
@@ -112,14 +114,15 @@ public class FollowService {
         return recovered;
     }
 
+    /** Before a read only (it may be answered from the cache); follow() checks the store itself. */
     private void requireUser(long userId) {
-        if (users.find(userId).isEmpty()) {
+        if (profiles.find(userId).isEmpty()) {
             throw new Exceptions.UserNotFound(Long.toString(userId));
         }
     }
 
     private UserPage hydrate(FollowStore.IdPage page) {
-        Map<Long, User> found = users.findAll(page.ids());
+        Map<Long, User> found = profiles.findAll(page.ids());
         List<User> items = page.ids().stream().map(found::get).filter(java.util.Objects::nonNull).toList();
         return new UserPage(items, page.next());
     }

@@ -16,15 +16,18 @@ public class ProfileService {
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_]{1,15}");
 
     private final UserStore users;
+    private final ProfileReads profiles;
     private final Clock clock;
 
-    public ProfileService(UserStore users, Clock clock) {
+    public ProfileService(UserStore users, ProfileReads profiles, Clock clock) {
         this.users = users;
+        this.profiles = profiles;
         this.clock = clock;
     }
 
+    /** The public profile (possibly cached, without the email). */
     public User get(long id) {
-        return users.find(id).orElseThrow(() -> new Exceptions.UserNotFound(Long.toString(id)));
+        return profiles.find(id).orElseThrow(() -> new Exceptions.UserNotFound(Long.toString(id)));
     }
 
     public User byUsername(String username) {
@@ -32,7 +35,7 @@ public class ProfileService {
             throw new Exceptions.UserNotFound(username);
         }
         return users.claimedBy(ClaimKind.USERNAME, LogicalShards.normalizeKey(username))
-                .flatMap(users::find)
+                .flatMap(profiles::find)
                 .orElseThrow(() -> new Exceptions.UserNotFound(username));
     }
 
@@ -46,7 +49,8 @@ public class ProfileService {
 
     /** Changes the given fields; a null field keeps its value. */
     public User update(long userId, String displayName, String bio) {
-        User current = get(userId);
+        // from the database, never the cache: a stale field would be written back
+        User current = users.find(userId).orElseThrow(() -> new Exceptions.UserNotFound(Long.toString(userId)));
         String newDisplayName = displayName == null ? current.displayName() : displayName;
         String newBio = bio == null ? current.bio() : bio;
         return users.updateProfile(userId, newDisplayName, newBio, new UserUpdated(UUID.randomUUID(), clock.instant(),
