@@ -32,9 +32,8 @@ import reactor.core.publisher.Mono;
  * chirp-web's {@code RequestIdFilter}, which runs first and puts it on the answer too). A service that does not answer in time
  * gives 503 problem+json with {@code Retry-After}, never a hang; so does a service whose circuit
  * breaker is open ({@link CircuitBreakers}, one per service), at once and without calling it.
- * A body whose declared length is
- * over 64 KiB ({@code micronaut.server.max-request-size}) is refused with 413 before any
- * forwarding; the services enforce the same limit on what they read.
+ * A body whose declared length is over 64 KiB ({@code micronaut.server.max-request-size}) is
+ * refused with 413 before any forwarding; the services enforce the same limit on what they read.
  */
 @Filter("/api/v1/**")
 class RoutingFilter implements HttpServerFilter {

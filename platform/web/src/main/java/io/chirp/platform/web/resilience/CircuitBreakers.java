@@ -35,6 +35,7 @@ public class CircuitBreakers {
     private final CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
     private final CircuitBreakerProperties properties;
 
+    /** @param properties the settings every breaker is made with */
     public CircuitBreakers(CircuitBreakerProperties properties) {
         this.properties = properties;
     }
