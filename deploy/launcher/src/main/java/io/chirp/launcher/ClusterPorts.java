@@ -16,6 +16,8 @@ record ClusterPorts(Map<String, Integer> ports) {
         Map<String, Integer> defaults = new LinkedHashMap<>();
         defaults.put("postgres-0", 15432);
         defaults.put("postgres-1", 15433);
+        defaults.put("postgres-0-replica", 15434);
+        defaults.put("postgres-1-replica", 15435);
         defaults.put("redis", 16379);
         defaults.put("kafka", 19092);
         defaults.put("kafka-controller", 19093);

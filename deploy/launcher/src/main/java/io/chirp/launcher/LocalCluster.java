@@ -149,9 +149,20 @@ public final class LocalCluster {
                 ports.of("cassandra-storage"), false, registry));
         engineStarts.put("elasticsearch", () -> ElasticsearchEngine.start(data.resolve("elasticsearch"),
                 ports.of("elasticsearch"), ports.of("elasticsearch-transport"), registry));
-        List<CompletableFuture<RunningEngine>> starts = new ArrayList<>();
-        engineStarts.forEach((name, start) -> starts.add(engine(name, start)));
-        awaitAll(starts);
+        Map<String, CompletableFuture<RunningEngine>> starts = new LinkedHashMap<>();
+        engineStarts.forEach((name, start) -> starts.put(name, engine(name, start)));
+        awaitAll(List.copyOf(starts.values()));
+        // then a streaming replica of each shard, copied from its running primary
+        List<CompletableFuture<RunningEngine>> replicas = new ArrayList<>();
+        for (String primary : List.of("postgres-0", "postgres-1")) {
+            String name = primary + "-replica";
+            PostgresEngine running = (PostgresEngine) starts.get(primary).join();
+            Supplier<RunningEngine> start = () -> PostgresEngine.startReplica(name, data.resolve(name), ports.of(name),
+                    running, registry);
+            engineStarts.put(name, start);
+            replicas.add(engine(name, start));
+        }
+        awaitAll(replicas);
     }
 
     /** The database each sharded service owns on every physical shard. */
@@ -269,6 +280,8 @@ public final class LocalCluster {
         String database = DATABASES.getOrDefault(service, PostgresEngine.DATABASE);
         env.put("CHIRP_SHARD0_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + ports.of("postgres-0") + "/" + database);
         env.put("CHIRP_SHARD1_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + ports.of("postgres-1") + "/" + database);
+        env.put("CHIRP_SHARD0_REPLICA_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + ports.of("postgres-0-replica") + "/" + database);
+        env.put("CHIRP_SHARD1_REPLICA_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + ports.of("postgres-1-replica") + "/" + database);
         env.put("CHIRP_DB_USER", PostgresEngine.USER);
         env.put("CHIRP_DB_PASSWORD", "");
         env.put("CHIRP_REDIS_URI", "redis://127.0.0.1:" + ports.of("redis"));

@@ -175,10 +175,26 @@ class JdbcTweetStore implements TweetStore {
         return new TweetRef(id, rs.getLong(1), replyToId, retweetOfId, rs.getBoolean(4));
     }
 
+    /**
+     * A batch read (the home timeline's hydration): from the replicas while they are in rotation,
+     * and the ids a replica did not have re-read from the primaries, since a tweet posted a moment
+     * ago can be in a feed before a replica has replayed it (a deleted one may show for up to the
+     * replica's lag).
+     */
     @Override
     public Map<Long, Tweet> findAll(Collection<Long> ids) {
+        Map<Long, Tweet> found = findAll(ids, true);
+        if (!shards.replicas().isEmpty() && found.size() < ids.size()) {
+            List<Long> missing = ids.stream().filter(id -> !found.containsKey(id)).distinct().toList();
+            found.putAll(findAll(missing, false));
+        }
+        return found;
+    }
+
+    private Map<Long, Tweet> findAll(Collection<Long> ids, boolean allowingStale) {
         Map<Long, Tweet> found = new HashMap<>();
-        reads.onEach(shards.groupByPhysical(ids), (physical, db, group) -> ShardJdbc.read(db, c -> {
+        var groups = shards.groupByPhysical(ids);
+        ShardReads.Work<List<Long>, List<Tweet>> work = (physical, db, group) -> ShardJdbc.read(db, c -> {
             reads.count("batch", physical);
             try (PreparedStatement s = c.prepareStatement(TweetSql.FIND_ALL)) {
                 s.setArray(1, c.createArrayOf("bigint", group.toArray()));
@@ -192,7 +208,9 @@ class JdbcTweetStore implements TweetStore {
                 }
                 return rows;
             }
-        })).values().forEach(rows -> rows.forEach(t -> found.put(t.id(), t)));
+        });
+        (allowingStale ? reads.onEachAllowingStale(groups, work) : reads.onEach(groups, work))
+                .values().forEach(rows -> rows.forEach(t -> found.put(t.id(), t)));
         return found;
     }
 
@@ -239,7 +257,8 @@ class JdbcTweetStore implements TweetStore {
     @Override
     public List<Tweet> byAuthor(long authorId, OptionalLong before, int limit) {
         String physical = shards.physicalNameOf(authorId);
-        return ShardJdbc.read(shards.all().get(physical), c -> {
+        // stale-tolerant: the replica unless the caller has just written (then the primary)
+        return ShardJdbc.read(shards.forReadOn(physical), c -> {
             reads.count("user-timeline", physical);
             try (PreparedStatement s = c.prepareStatement(TweetSql.USER_TIMELINE)) {
                 long below = before.orElse(Long.MAX_VALUE);

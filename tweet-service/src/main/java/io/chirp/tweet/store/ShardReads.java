@@ -49,9 +49,22 @@ class ShardReads {
      * name. The first failure is rethrown as it was thrown (e.g. ShardUnavailableException).
      */
     <K, T> Map<String, T> onEach(Map<String, K> byShard, Work<K, T> work) {
+        return onEach(byShard, false, work);
+    }
+
+    /**
+     * As {@link #onEach(Map, Work)} for reads that tolerate staleness: each shard's replica
+     * while it is in rotation and the caller has not just written
+     * ({@link ShardedDataSources#forReadOn}, decided here, on the caller's thread).
+     */
+    <K, T> Map<String, T> onEachAllowingStale(Map<String, K> byShard, Work<K, T> work) {
+        return onEach(byShard, true, work);
+    }
+
+    private <K, T> Map<String, T> onEach(Map<String, K> byShard, boolean allowingStale, Work<K, T> work) {
         Map<String, CompletableFuture<T>> running = new LinkedHashMap<>();
         byShard.forEach((physical, input) -> {
-            DataSource db = shards.all().get(physical);
+            DataSource db = allowingStale ? shards.forReadOn(physical) : shards.all().get(physical);
             running.put(physical, byShard.size() == 1
                     ? CompletableFuture.completedFuture(work.apply(physical, db, input))
                     : CompletableFuture.supplyAsync(() -> work.apply(physical, db, input), executor));

@@ -86,6 +86,16 @@ final class InvalidatingUserStore implements UserStore {
     }
 
     @Override
+    public Optional<User> findAllowingStale(long id) {
+        return store.findAllowingStale(id);
+    }
+
+    @Override
+    public Map<Long, User> findAllAllowingStale(Collection<Long> ids) {
+        return store.findAllAllowingStale(ids);
+    }
+
+    @Override
     public Optional<Long> claimedBy(ClaimKind kind, String key) {
         return store.claimedBy(kind, key);
     }

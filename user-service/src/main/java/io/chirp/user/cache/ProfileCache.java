@@ -71,7 +71,8 @@ import jakarta.inject.Singleton;
  * <p>
  * <b>Replicas.</b> A miss is read from the primary, never a replica: a fill from a replica that
  * has not replayed the change an invalidation just announced would put the old profile back for
- * a whole TTL (the cache/replica race).
+ * a whole TTL (the cache/replica race). With the cache off, profiles are read from the replicas
+ * ({@link UserStore#findAllowingStale}) like the other stale-tolerant reads.
  */
 @Singleton
 public class ProfileCache implements ProfileReads {
@@ -131,7 +132,8 @@ public class ProfileCache implements ProfileReads {
     @Override
     public Optional<User> find(long id) {
         if (redis == null) {
-            return store.find(id);
+            // not cached: a replica may answer (a cache is filled from the primary only, see the class comment)
+            return store.findAllowingStale(id);
         }
         CompletableFuture<Optional<User>> mine = new CompletableFuture<>();
         CompletableFuture<Optional<User>> running = inFlight.putIfAbsent(id, mine);
@@ -180,7 +182,7 @@ public class ProfileCache implements ProfileReads {
     @Override
     public Map<Long, User> findAll(Collection<Long> ids) {
         if (redis == null || ids.isEmpty()) {
-            return store.findAll(ids);
+            return store.findAllAllowingStale(ids);
         }
         List<Long> distinct = new ArrayList<>(new LinkedHashSet<>(ids));
         Map<Long, User> found = new HashMap<>();

@@ -23,10 +23,24 @@ public interface UserStore {
     /** Active users by id, fetched with one query per physical shard; missing ids are left out. */
     Map<Long, User> findAll(Collection<Long> ids);
 
+    /**
+     * As {@link #find}, for reads that tolerate a moment of staleness (showing a profile, never
+     * computing or guarding a write): from the shard's replica while it is in rotation and the
+     * caller has not just written, else the primary.
+     */
+    default Optional<User> findAllowingStale(long id) {
+        return find(id);
+    }
+
+    /** As {@link #findAll}, tolerating staleness like {@link #findAllowingStale}. */
+    default Map<Long, User> findAllAllowingStale(Collection<Long> ids) {
+        return findAll(ids);
+    }
+
     /** The user id holding the claim on {@code key} (lower-cased), if any. */
     Optional<Long> claimedBy(ClaimKind kind, String key);
 
-    /** The stored password hash of an active user. */
+    /** The stored password hash of an active user (its {@code credentials} row, apart from the user's profile). */
     Optional<String> passwordHash(long userId);
 
     /** Saga step 0: records the saga as STARTED on the user's shard. */
@@ -41,7 +55,7 @@ public interface UserStore {
     /** Compensation: releases whatever claims this registration holds and marks it COMPENSATED. */
     void compensate(Registration registration);
 
-    /** Saga step 3: the user row, the outbox event and the saga's DONE, in one transaction. */
+    /** Saga step 3: the user row, its credentials, the outbox event and the saga's DONE, in one transaction. */
     void createUser(Registration registration, User user, String passwordHash, UserRegistered event);
 
     /** Registrations still STARTED after {@code olderThan}: crashed half-way. */

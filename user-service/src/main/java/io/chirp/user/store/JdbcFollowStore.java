@@ -210,10 +210,14 @@ class JdbcFollowStore implements FollowStore {
         return page("following", "follower_id", "followee_id", userId, after, limit);
     }
 
-    /** Keyset page, newest edge first, on the shard that owns {@code userId}'s side. */
+    /**
+     * Keyset page, newest edge first, on the shard that owns {@code userId}'s side: a listing that
+     * tolerates staleness, so from that shard's replica while it is in rotation and the caller
+     * has not just written (see {@link ShardedDataSources#forRead}).
+     */
     private IdPage page(String table, String ownerColumn, String otherColumn, long userId, Optional<Cursor> after,
                         int limit) {
-        return ShardJdbc.read(shards.forId(userId), c -> {
+        return ShardJdbc.read(shards.forRead(userId), c -> {
             String sql = "SELECT " + otherColumn + ", created_at FROM " + table + " WHERE " + ownerColumn + " = ?"
                     + (after.isPresent() ? " AND (created_at, " + otherColumn + ") < (?, ?)" : "")
                     + " ORDER BY created_at DESC, " + otherColumn + " DESC LIMIT ?";

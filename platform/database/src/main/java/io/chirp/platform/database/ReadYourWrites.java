@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -16,7 +17,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.chirp.platform.sharding.ReadRouting;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,10 +62,16 @@ public class ReadYourWrites implements HttpServerFilter, ReadRouting {
     static final String PINNED = "chirp.read-your-writes.pinned";
 
     private static final Logger LOG = LoggerFactory.getLogger(ReadYourWrites.class);
+    private static final long RECONNECT = TimeUnit.SECONDS.toNanos(5);
     private static final Set<HttpMethod> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
-    private final Provider<StatefulRedisConnection<String, String>> redis;
+    private final Provider<RedisClient> redisClient;
     private final boolean redisConfigured;
+    private final RedisURI redisUri;
+    /** The connection, opened without blocking on first use; a failed one is retried after {@link #RECONNECT}. */
+    private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> connection =
+            new AtomicReference<>();
+    private volatile long failedAt;
     private final String prefix;
     private final Duration window;
     private final Cache<String, Boolean> localPins;
@@ -69,12 +79,13 @@ public class ReadYourWrites implements HttpServerFilter, ReadRouting {
     private final Counter pinnedReads;
     private final Counter redisFailures;
 
-    ReadYourWrites(Provider<StatefulRedisConnection<String, String>> redis,
+    ReadYourWrites(Provider<RedisClient> redisClient,
                    @Value("${redis.uri:}") String redisUri,
                    @Value("${micronaut.application.name}") String service,
                    ReplicaProperties settings, MeterRegistry meters) {
-        this.redis = redis;
+        this.redisClient = redisClient;
         this.redisConfigured = !redisUri.isBlank();
+        this.redisUri = redisConfigured ? RedisURI.create(redisUri) : null;
         this.prefix = "chirp:ryw:" + service + ":";
         this.window = settings.readYourWritesWindow();
         this.localPins = Caffeine.newBuilder().expireAfterWrite(window).maximumSize(1_000_000).build();
@@ -124,7 +135,7 @@ public class ReadYourWrites implements HttpServerFilter, ReadRouting {
             return CompletableFuture.completedFuture(false);
         }
         try {
-            return redis.get().async().exists(key)
+            return connection().thenCompose(redis -> redis.async().exists(key))
                     .thenApply(count -> count > 0)
                     .exceptionally(e -> redisFailed("read", e))
                     .toCompletableFuture().completeOnTimeout(redisFailed("read", null), 500, TimeUnit.MILLISECONDS);
@@ -140,7 +151,7 @@ public class ReadYourWrites implements HttpServerFilter, ReadRouting {
             return CompletableFuture.completedFuture(null);
         }
         try {
-            return redis.get().async().set(key, "1", SetArgs.Builder.px(window.toMillis()))
+            return connection().thenCompose(redis -> redis.async().set(key, "1", SetArgs.Builder.px(window.toMillis())))
                     .<Void>thenApply(ok -> null)
                     .exceptionally(e -> {
                         redisFailed("write", e);
@@ -151,6 +162,31 @@ public class ReadYourWrites implements HttpServerFilter, ReadRouting {
             redisFailed("write", e);
             return CompletableFuture.completedFuture(null);
         }
+    }
+
+    /**
+     * The shared connection, opened asynchronously (never blocking the event loop that runs this
+     * filter); after a failure a new one is tried once {@link #RECONNECT} has passed.
+     */
+    private CompletableFuture<StatefulRedisConnection<String, String>> connection() {
+        CompletableFuture<StatefulRedisConnection<String, String>> current = connection.get();
+        boolean failed = current != null && current.isCompletedExceptionally();
+        if (current != null && (!failed || System.nanoTime() - failedAt < RECONNECT)) {
+            return current;
+        }
+        CompletableFuture<StatefulRedisConnection<String, String>> next = new CompletableFuture<>();
+        if (!connection.compareAndSet(current, next)) {
+            return connection.get();
+        }
+        redisClient.get().connectAsync(StringCodec.UTF8, redisUri).whenComplete((opened, e) -> {
+            if (e != null) {
+                failedAt = System.nanoTime();
+                next.completeExceptionally(e);
+            } else {
+                next.complete(opened);
+            }
+        });
+        return next;
     }
 
     /** A failed pin read counts as pinned: the primary is always correct. */

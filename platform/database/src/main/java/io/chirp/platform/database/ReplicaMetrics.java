@@ -1,5 +1,10 @@
 package io.chirp.platform.database;
 
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
 import io.chirp.platform.sharding.ReplicaMonitor;
 import io.chirp.platform.sharding.ShardedDataSources;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -7,7 +12,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 
 /**
  * Measures the replicas every {@code chirp.replicas.refresh-interval} and publishes:
@@ -21,9 +27,16 @@ import io.micronaut.scheduling.annotation.Scheduled;
 public class ReplicaMetrics {
 
     private final ReplicaMonitor monitor;
+    private final Duration refreshInterval;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "chirp-replica-monitor");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    ReplicaMetrics(ReplicaMonitor monitor, ShardedDataSources shards, MeterRegistry meters) {
+    ReplicaMetrics(ReplicaMonitor monitor, ShardedDataSources shards, ReplicaProperties settings, MeterRegistry meters) {
         this.monitor = monitor;
+        this.refreshInterval = settings.refreshInterval();
         monitor.replicas().forEach((name, replica) -> {
             Gauge.builder("chirp.replica.lag.seconds", replica, r -> r.lagSeconds())
                     .description("How long ago the primary had what its replica has replayed").baseUnit("seconds")
@@ -39,10 +52,17 @@ public class ReplicaMetrics {
                 .description("Reads that tolerate staleness, by where they went").tag("target", "primary").register(meters);
     }
 
-    @Scheduled(fixedDelay = "${chirp.replicas.refresh-interval:250ms}", initialDelay = "0s")
-    void refresh() {
+    /** Starts measuring (a daemon thread of its own: a slow replica never delays other scheduled work). */
+    @PostConstruct
+    void start() {
         if (!monitor.replicas().isEmpty()) {
-            monitor.refresh();
+            long every = refreshInterval.toMillis();
+            scheduler.scheduleWithFixedDelay(monitor::refresh, 0, every, TimeUnit.MILLISECONDS);
         }
+    }
+
+    @PreDestroy
+    void stop() {
+        scheduler.shutdownNow();
     }
 }

@@ -18,7 +18,8 @@ import io.micronaut.core.bind.annotation.Bindable;
  *                             write; must exceed {@code maxLag + refreshInterval} (checked at
  *                             start), the most a replica in rotation can be behind
  * @param poolSize             connections of each replica's pool
- * @param connectionTimeout    how long a read waits for a replica connection
+ * @param connectionTimeout    how long a read waits for a replica connection before it reads
+ *                             the primary instead
  */
 @ConfigurationProperties("chirp.replicas")
 public record ReplicaProperties(@Nullable Map<String, String> urls,
@@ -26,7 +27,7 @@ public record ReplicaProperties(@Nullable Map<String, String> urls,
                                 @Bindable(defaultValue = "250ms") Duration refreshInterval,
                                 @Bindable(defaultValue = "3s") Duration readYourWritesWindow,
                                 @Bindable(defaultValue = "10") int poolSize,
-                                @Bindable(defaultValue = "2s") Duration connectionTimeout) {
+                                @Bindable(defaultValue = "500ms") Duration connectionTimeout) {
 
     /** The configured replicas with a non-blank URL. */
     public Map<String, String> urlsOrEmpty() {

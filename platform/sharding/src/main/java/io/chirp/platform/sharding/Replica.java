@@ -51,6 +51,11 @@ public final class Replica {
         return lagBytes;
     }
 
+    /** Out of rotation until the monitor measures it again (a read failed to reach it). */
+    void takeOutOfRotation() {
+        inRotation = false;
+    }
+
     void update(boolean inRotation, double lagSeconds, long lagBytes) {
         this.lagSeconds = lagSeconds;
         this.lagBytes = lagBytes;

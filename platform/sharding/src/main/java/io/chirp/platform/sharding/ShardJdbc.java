@@ -60,12 +60,24 @@ public final class ShardJdbc {
         }
     }
 
-    /** A read in auto-commit mode. */
+    /**
+     * A read in auto-commit mode. A read on a replica ({@link ShardedDataSources#forRead}) that
+     * fails because the replica went away is done once more on the primary.
+     */
     public static <T> T read(DataSource dataSource, Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             return work.apply(connection);
         } catch (SQLException e) {
-            throw new ShardUnavailableException(e);
+            DataSource primary = StaleTolerantRead.primaryAfter(dataSource, e);
+            if (primary == null) {
+                throw new ShardUnavailableException(e);
+            }
+            try (Connection connection = primary.getConnection()) {
+                return work.apply(connection);
+            } catch (SQLException onPrimary) {
+                onPrimary.addSuppressed(e);
+                throw new ShardUnavailableException(onPrimary);
+            }
         }
     }
 

@@ -99,8 +99,34 @@ public final class ShardedDataSources {
      */
     public DataSource forRead(long chirpId) {
         int logical = ChirpId.logicalShard(chirpId);
-        return new FencedDataSource(primaries.get(map.get().physicalFor(logical)),
-                () -> reader(map.get().physicalFor(logical)), fences, logical);
+        return new FencedRead(new FencedDataSource(primaries.get(map.get().physicalFor(logical)),
+                () -> reader(map.get().physicalFor(logical)), fences, logical), logical);
+    }
+
+    /** A fenced stale-tolerant read: after a replica outage, once more on the (fenced) primary. */
+    private final class FencedRead extends ForwardingDataSource implements StaleTolerantRead {
+        private final int logical;
+
+        FencedRead(DataSource fenced, int logical) {
+            super(fenced);
+            this.logical = logical;
+        }
+
+        @Override
+        public java.sql.Connection getConnection() throws java.sql.SQLException {
+            return delegate.getConnection();
+        }
+
+        @Override
+        public DataSource primaryAfterReplicaFailure() {
+            Replica replica = replicas.get(map.get().physicalFor(logical));
+            if (replica == null) {
+                return null;
+            }
+            replica.takeOutOfRotation();
+            readCounts.primary.increment();
+            return fencedPrimary(logical);
+        }
     }
 
     /**
@@ -114,8 +140,7 @@ public final class ShardedDataSources {
     private DataSource reader(String physical) {
         Replica replica = replicas.get(physical);
         if (replica != null && replica.inRotation() && !routing.mustReadPrimary()) {
-            readCounts.replica.increment();
-            return replica.dataSource();
+            return new ReplicaFirstDataSource(replica, primaries.get(physical), readCounts);
         }
         readCounts.primary.increment();
         return primaries.get(physical);
@@ -176,8 +201,8 @@ public final class ShardedDataSources {
 
     /** Counters of where stale-tolerant reads went. */
     public static final class ReadCounts {
-        private final LongAdder replica = new LongAdder();
-        private final LongAdder primary = new LongAdder();
+        final LongAdder replica = new LongAdder();
+        final LongAdder primary = new LongAdder();
 
         public long toReplica() {
             return replica.sum();

@@ -52,8 +52,8 @@ final class EmbeddedProvider implements SharedEngines.EngineProvider {
                 for (int shard = 0; shard < 2; shard++) {
                     replicas[shard] = startReplica(shard, Ports.freePort());
                 }
-                yield Map.of("CHIRP_SHARD0_REPLICA_JDBC_URL", replicas[0].endpoint(),
-                        "CHIRP_SHARD1_REPLICA_JDBC_URL", replicas[1].endpoint());
+                yield Map.of("CHIRP_TEST_SHARD0_REPLICA_JDBC_URL", replicas[0].endpoint(),
+                        "CHIRP_TEST_SHARD1_REPLICA_JDBC_URL", replicas[1].endpoint());
             }
             case REDIS -> {
                 redis = keep(RedisEngine.start(dir.resolve("redis"), Ports.freePort(), false, registry));

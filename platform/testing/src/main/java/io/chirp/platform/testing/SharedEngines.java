@@ -31,8 +31,11 @@ import java.util.stream.Stream;
  * {@code CHIRP_SHARD0_JDBC_URL}, {@code CHIRP_SHARD1_JDBC_URL}, {@code CHIRP_DB_USER},
  * {@code CHIRP_DB_PASSWORD}, {@code CHIRP_REDIS_URI}, {@code CHIRP_KAFKA_BOOTSTRAP},
  * {@code CHIRP_CASSANDRA_CONTACT_POINT}, {@code CHIRP_CASSANDRA_DATACENTER},
- * {@code CHIRP_ELASTICSEARCH_URL}, and for {@link Engine#POSTGRES_REPLICAS}
- * {@code CHIRP_SHARD0_REPLICA_JDBC_URL}, {@code CHIRP_SHARD1_REPLICA_JDBC_URL}.
+ * {@code CHIRP_ELASTICSEARCH_URL}. The replicas of {@link Engine#POSTGRES_REPLICAS} are published
+ * as {@code CHIRP_TEST_SHARD0_REPLICA_JDBC_URL} and {@code CHIRP_TEST_SHARD1_REPLICA_JDBC_URL},
+ * names no application reads: a test class that wants its service to read from them says so
+ * ({@code chirp.replicas.urls.shard0}), so the replicas one class started never change how
+ * another class's service reads.
  */
 public final class SharedEngines {
 
@@ -133,6 +136,11 @@ public final class SharedEngines {
 
     public String jdbcUrl(int shard) {
         return property("CHIRP_SHARD" + shard + "_JDBC_URL");
+    }
+
+    /** The JDBC URL of shard {@code shard}'s streaming replica ({@link Engine#POSTGRES_REPLICAS}). */
+    public String replicaJdbcUrl(int shard) {
+        return property("CHIRP_TEST_SHARD" + shard + "_REPLICA_JDBC_URL");
     }
 
     public String redisUri() {

@@ -51,7 +51,7 @@ class PostgresReplicasIT {
     }
 
     private String replicaUrl(int shard) {
-        return engines.property("CHIRP_SHARD" + shard + "_REPLICA_JDBC_URL");
+        return engines.replicaJdbcUrl(shard);
     }
 
     private static long count(Statement s, String table) {
