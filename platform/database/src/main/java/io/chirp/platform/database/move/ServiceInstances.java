@@ -87,7 +87,8 @@ public final class ServiceInstances {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while calling " + instance, e);
         } catch (IOException e) {
-            throw new IOException(instance + " did not answer: " + e.getMessage(), e);
+            throw new IOException(instance + " did not answer: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         }
         if (response.statusCode() != expected) {
             throw new IOException(instance + " answered " + response.statusCode() + ": " + response.body());
