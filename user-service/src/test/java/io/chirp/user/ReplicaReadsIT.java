@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.MethodOrderer;
 
+import io.chirp.platform.database.ReadYourWrites;
 import io.chirp.platform.sharding.Replica;
 import io.chirp.platform.sharding.ShardedDataSources;
 import io.chirp.platform.testing.Engine;
@@ -109,6 +110,9 @@ class ReplicaReadsIT implements TestPropertyProvider {
             assertEquals("after the pause", profile(id(carol), carolToken).get("bio"), "the writer reads their own write");
             assertEquals("", profile(id(carol), null).get("bio"),
                     "another caller is served by the replica, which has not replayed the write");
+            assertEquals("after the pause", http().retrieve(HttpRequest.GET("/api/v1/users/" + id(carol))
+                            .header(ReadYourWrites.READ_PRIMARY_HEADER, "true"), Map.class).get("bio"),
+                    "a read-model builder asking for the primaries gets them");
 
             Replica replica = shards.replicas().get("shard" + shard);
             await().atMost(MAX_LAG.multipliedBy(3)).until(() -> !replica.inRotation());

@@ -87,6 +87,8 @@ class RoutingFilter implements HttpServerFilter {
         MutableHttpRequest<?> forwarded;
         try {
             forwarded = request.mutate().uri(toService);
+            // internal to the services (a read-model builder asking for the primaries): never from outside
+            forwarded.getHeaders().remove(ReadPrimaryHeader.NAME);
         } catch (IllegalStateException | IllegalArgumentException e) {
             // re-building the URI decodes the query string: malformed percent-encoding or bytes
             // that are not UTF-8 (e.g. a lone surrogate, %ED%A0%80) are the client's error

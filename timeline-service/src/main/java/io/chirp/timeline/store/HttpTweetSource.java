@@ -70,13 +70,19 @@ class HttpTweetSource implements TweetSource {
                 .map(Items::items).toFuture();
     }
 
+    /**
+     * Asks for the primaries (chirp-database's {@code ReadYourWrites.READ_PRIMARY_HEADER}): a whole
+     * read taken from a lagging replica would be stored as the whole follow set or post list.
+     */
+    private static final String READ_PRIMARY = "X-Chirp-Read-Primary";
+
     @Override
     public CompletionStage<List<TweetView>> recentTweets(long authorId, Long beforeId, int limit) {
         // tweet-service's user timeline is newest first; older pages are filtered client-side
         int fetch = Math.min(100, beforeId == null ? limit : limit + 50);
         return breakers.call("tweet-service", timeout, () -> tweets.retrieve(HttpRequest.GET(
                                 UriBuilder.of("/api/v1/users/{id}/tweets").queryParam("limit", fetch)
-                                        .expand(Map.of("id", authorId))),
+                                        .expand(Map.of("id", authorId))).header(READ_PRIMARY, "true"),
                         Argument.of(Page.class, TweetView.class)))
                 .map(page -> {
                     List<TweetView> older = new ArrayList<>();
@@ -104,7 +110,7 @@ class HttpTweetSource implements TweetSource {
         if (cursor != null) {
             uri.queryParam("cursor", cursor);
         }
-        return breakers.call("user-service", timeout, () -> users.retrieve(HttpRequest.GET(uri.expand(Map.of("id", userId))),
+        return breakers.call("user-service", timeout, () -> users.retrieve(HttpRequest.GET(uri.expand(Map.of("id", userId))).header(READ_PRIMARY, "true"),
                         Argument.of(Page.class, UserRef.class)))
                 .flatMap(page -> {
                     for (Object user : page.items()) {

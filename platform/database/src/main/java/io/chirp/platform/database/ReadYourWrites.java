@@ -48,7 +48,7 @@ import reactor.core.publisher.Mono;
  * across every instance of the service), set before the write's answer leaves, and also kept in
  * this instance's memory. A read checks memory first, then Redis. When Redis cannot be reached
  * the read is treated as pinned (primary): correct, only slower. Anonymous callers never write,
- * so they are never pinned.
+ * so they are never pinned. A request with {@value #READ_PRIMARY_HEADER} reads the primaries too.
  *
  * <p>Why a window is enough: a replica in rotation is at most {@code max-lag + refresh-interval}
  * behind ({@link io.chirp.platform.sharding.ReplicaMonitor}), and the window is longer (checked
@@ -57,6 +57,14 @@ import reactor.core.publisher.Mono;
  */
 @Filter(Filter.MATCH_ALL_PATTERN)
 public class ReadYourWrites implements HttpServerFilter, ReadRouting {
+
+    /**
+     * Sent by a service that builds a read model from another's listings (timeline-service learning
+     * a follow set or an author's posts as a whole): a whole read from a replica that has not
+     * replayed the newest change would be taken for the whole truth. The gateway strips it from
+     * clients' requests.
+     */
+    public static final String READ_PRIMARY_HEADER = "X-Chirp-Read-Primary";
 
     /** The request attribute that says the current caller must read the primaries. */
     static final String PINNED = "chirp.read-your-writes.pinned";
@@ -108,6 +116,10 @@ public class ReadYourWrites implements HttpServerFilter, ReadRouting {
 
     @Override
     public Publisher<MutableHttpResponse<?>> doFilter(HttpRequest<?> request, ServerFilterChain chain) {
+        if (request.getHeaders().contains(READ_PRIMARY_HEADER)) {
+            request.setAttribute(PINNED, Boolean.TRUE);
+            return chain.proceed(request);
+        }
         Optional<String> caller = request.getUserPrincipal().map(Principal::getName);
         if (caller.isEmpty()) {
             return chain.proceed(request);
