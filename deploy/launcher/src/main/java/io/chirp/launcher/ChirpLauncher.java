@@ -24,9 +24,10 @@ import io.chirp.engines.ProcessRegistry;
 /**
  * {@code ./chirp up|down|status}: the local cluster on real engines, without Docker.
  * <ul>
- *   <li>{@code up [--fresh] [--port-offset N]}: starts everything, prints the base URL and a
- *       status table, and runs until Ctrl-C or SIGTERM, which stop everything in reverse
- *       order. {@code --fresh} wipes {@code .chirp/} first; otherwise data survives restarts.</li>
+ *   <li>{@code up [--fresh] [--no-replicas] [--port-offset N]}: starts everything, prints the base
+ *       URL and a status table, and runs until Ctrl-C or SIGTERM, which stop everything in reverse
+ *       order. {@code --fresh} wipes {@code .chirp/} first; otherwise data survives restarts.
+ *       {@code --no-replicas} starts no PostgreSQL replicas (every read on the primaries).</li>
  *   <li>{@code down}: stops a running {@code up} (from another terminal) and any leftover process.</li>
  *   <li>{@code status}: each process, its pid, resident memory, and the gateway's health.</li>
  * </ul>
@@ -80,11 +81,12 @@ public final class ChirpLauncher {
     private int help(int code) {
         out.println("""
                 usage: ./chirp <command>
-                  up [--fresh] [--build] [--port-offset N]
-                                 start the local cluster (real PostgreSQL x2, Redis, Kafka, Cassandra,
+                  up [--fresh] [--build] [--no-replicas] [--port-offset N]
+                                 start the local cluster (real PostgreSQL x2 and a streaming replica of each, Redis, Kafka, Cassandra,
                                  Elasticsearch, then the five services and the gateway); Ctrl-C stops it
                       --fresh        wipe .chirp/ (all data) first
                       --build        rebuild with ./mvnw first (done by ./chirp when anything is missing)
+                      --no-replicas  no PostgreSQL replicas: every read on the primaries
                       --port-offset  add N to every default port (CHIRP_PORT_<NAME> overrides one)
                   down           stop a running cluster and anything it left behind
                   status         show each process, its memory, and the health of the system
@@ -105,10 +107,12 @@ public final class ChirpLauncher {
 
     private int up(List<String> options) {
         boolean fresh = false;
+        boolean replicas = true;
         int offset = 0;
         for (int i = 0; i < options.size(); i++) {
             switch (options.get(i)) {
                 case "--fresh" -> fresh = true;
+                case "--no-replicas" -> replicas = false;
                 case "--build" -> { } // handled by the ./chirp script
                 case "--port-offset" -> {
                     if (i + 1 >= options.size()) {
@@ -136,6 +140,9 @@ public final class ChirpLauncher {
         writeGatewayPort(ports.of("gateway"));
         Progress progress = new Progress(out);
         LocalCluster cluster = new LocalCluster(repo, home, ports, progress);
+        if (!replicas) {
+            cluster.withoutReplicas();
+        }
         writeLauncherPid();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

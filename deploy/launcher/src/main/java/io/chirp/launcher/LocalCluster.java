@@ -56,6 +56,7 @@ public final class LocalCluster {
     private final List<ChildProcess> services = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Long> pids = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, String> extraEnvironment = new LinkedHashMap<>();
+    private boolean replicas = true;
     private final Map<String, Supplier<RunningEngine>> engineStarts = new LinkedHashMap<>();
 
     LocalCluster(Path repo, Path home, ClusterPorts ports, Progress progress) {
@@ -81,6 +82,15 @@ public final class LocalCluster {
      */
     public LocalCluster withServiceEnvironment(Map<String, String> settings) {
         extraEnvironment.putAll(settings);
+        return this;
+    }
+
+    /**
+     * Starts no streaming replicas: the sharded services get blank replica URLs and read every row
+     * from the primaries (to compare, or to save two processes); call before {@link #start()}.
+     */
+    public LocalCluster withoutReplicas() {
+        replicas = false;
         return this;
     }
 
@@ -153,16 +163,16 @@ public final class LocalCluster {
         engineStarts.forEach((name, start) -> starts.put(name, engine(name, start)));
         awaitAll(List.copyOf(starts.values()));
         // then a streaming replica of each shard, copied from its running primary
-        List<CompletableFuture<RunningEngine>> replicas = new ArrayList<>();
-        for (String primary : List.of("postgres-0", "postgres-1")) {
+        List<CompletableFuture<RunningEngine>> replicaStarts = new ArrayList<>();
+        for (String primary : replicas ? List.of("postgres-0", "postgres-1") : List.<String>of()) {
             String name = primary + "-replica";
             PostgresEngine running = (PostgresEngine) starts.get(primary).join();
             Supplier<RunningEngine> start = () -> PostgresEngine.startReplica(name, data.resolve(name), ports.of(name),
                     running, registry);
             engineStarts.put(name, start);
-            replicas.add(engine(name, start));
+            replicaStarts.add(engine(name, start));
         }
-        awaitAll(replicas);
+        awaitAll(replicaStarts);
     }
 
     /** The database each sharded service owns on every physical shard. */
@@ -280,8 +290,10 @@ public final class LocalCluster {
         String database = DATABASES.getOrDefault(service, PostgresEngine.DATABASE);
         env.put("CHIRP_SHARD0_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + ports.of("postgres-0") + "/" + database);
         env.put("CHIRP_SHARD1_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + ports.of("postgres-1") + "/" + database);
-        env.put("CHIRP_SHARD0_REPLICA_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + ports.of("postgres-0-replica") + "/" + database);
-        env.put("CHIRP_SHARD1_REPLICA_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + ports.of("postgres-1-replica") + "/" + database);
+        env.put("CHIRP_SHARD0_REPLICA_JDBC_URL",
+                replicas ? "jdbc:postgresql://127.0.0.1:" + ports.of("postgres-0-replica") + "/" + database : "");
+        env.put("CHIRP_SHARD1_REPLICA_JDBC_URL",
+                replicas ? "jdbc:postgresql://127.0.0.1:" + ports.of("postgres-1-replica") + "/" + database : "");
         env.put("CHIRP_DB_USER", PostgresEngine.USER);
         env.put("CHIRP_DB_PASSWORD", "");
         env.put("CHIRP_REDIS_URI", "redis://127.0.0.1:" + ports.of("redis"));
