@@ -54,6 +54,8 @@ import jakarta.inject.Inject;
 @MicronautTest
 // a shared 2-core machine: a registration (a password hash) can take seconds under load
 @Property(name = "micronaut.http.client.read-timeout", value = "60s")
+// any free port: the tool reaches the instance at server.getPort()
+@Property(name = "micronaut.server.port", value = "-1")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ShardMoveIT {
 
