@@ -257,7 +257,8 @@ class SecurityIT {
                         }
                     }
                 }
-                try (PreparedStatement query = db.prepareStatement("SELECT password_hash FROM users WHERE id = ?")) {
+                try (PreparedStatement query = db.prepareStatement(
+                        "SELECT password_hash FROM credentials WHERE user_id = ?")) {
                     query.setLong(1, Long.parseLong(user[0]));
                     try (ResultSet rs = query.executeQuery()) {
                         if (rs.next()) {

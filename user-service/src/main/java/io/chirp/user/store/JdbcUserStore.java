@@ -26,6 +26,7 @@ import io.chirp.user.domain.User;
 import io.chirp.user.domain.UserStore;
 import io.chirp.platform.sharding.ShardJdbc;
 import io.chirp.platform.sharding.ShardedDataSources;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
 /** {@link UserStore} on the sharded PostgreSQL databases, routed by {@link ShardedDataSources}. */
@@ -37,10 +38,14 @@ class JdbcUserStore implements UserStore {
 
     private final ShardedDataSources shards;
     private final OutboxEvents outbox;
+    /** Where the password hash lives (docs/adr/0005-expand-contract-credentials.md). */
+    private final CredentialsPhase credentials;
 
-    JdbcUserStore(ShardedDataSources shards, OutboxEvents outbox) {
+    JdbcUserStore(ShardedDataSources shards, OutboxEvents outbox,
+                  @Value("${chirp.migrations.credentials.phase:CONTRACTED}") CredentialsPhase credentials) {
         this.shards = shards;
         this.outbox = outbox;
+        this.credentials = credentials;
     }
 
     /** The consumer name of {@link #applyTweetCount} in the inbox. */
@@ -111,8 +116,10 @@ class JdbcUserStore implements UserStore {
     @Override
     public Optional<String> passwordHash(long userId) {
         return ShardJdbc.read(shards.forId(userId), c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT password_hash FROM users WHERE id = ? AND status = 'ACTIVE'")) {
+            try (PreparedStatement s = c.prepareStatement(credentials.readsTable()
+                    ? "SELECT c.password_hash FROM credentials c JOIN users u ON u.id = c.user_id"
+                            + " WHERE c.user_id = ? AND u.status = 'ACTIVE'"
+                    : "SELECT password_hash FROM users WHERE id = ? AND status = 'ACTIVE'")) {
                 s.setLong(1, userId);
                 try (ResultSet rs = s.executeQuery()) {
                     return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -188,17 +195,30 @@ class JdbcUserStore implements UserStore {
     @Override
     public void createUser(Registration r, User u, String passwordHash, UserRegistered event) {
         ShardJdbc.inTransaction(shards.forId(u.id()), c -> {
+            boolean column = credentials.writesColumn();
             try (PreparedStatement s = c.prepareStatement("INSERT INTO users (id, username, email, display_name, bio,"
-                    + " password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " created_at, updated_at" + (column ? ", password_hash" : "") + ")"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?" + (column ? ", ?" : "") + ")")) {
                 s.setLong(1, u.id());
                 s.setString(2, u.username());
                 s.setString(3, u.email());
                 s.setString(4, u.displayName());
                 s.setString(5, u.bio());
-                s.setString(6, passwordHash);
+                s.setTimestamp(6, Timestamp.from(u.createdAt()));
                 s.setTimestamp(7, Timestamp.from(u.createdAt()));
-                s.setTimestamp(8, Timestamp.from(u.createdAt()));
+                if (column) {
+                    s.setString(8, passwordHash);
+                }
                 s.executeUpdate();
+            }
+            if (credentials.writesTable()) {
+                try (PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO credentials (user_id, password_hash, updated_at) VALUES (?, ?, ?)")) {
+                    s.setLong(1, u.id());
+                    s.setString(2, passwordHash);
+                    s.setTimestamp(3, Timestamp.from(u.createdAt()));
+                    s.executeUpdate();
+                }
             }
             try (PreparedStatement s = c.prepareStatement("UPDATE registrations SET state = 'DONE', updated_at = now()"
                     + " WHERE id = ? AND state = 'STARTED'")) {
