@@ -48,7 +48,8 @@ class CredentialsMigrationsIT {
         try (Connection c = connect(schema); Statement s = c.createStatement()) {
             s.execute(String.format(SEED, 1_000, 2_500));
             // two users registered by the dual-writing code already have their row: it is kept as it is
-            s.execute("INSERT INTO credentials (user_id, password_hash) VALUES (1000 + 7 * 5, 'written by registration'),"
+            s.execute("INSERT INTO credentials (user_id, password_hash)"
+                    + " VALUES (1000 + 7 * 5, 'written by registration'),"
                     + " (1000 + 7 * 2400, 'written by registration')");
             CredentialsBackfill backfill = new CredentialsBackfill(1_000);
 
@@ -66,7 +67,8 @@ class CredentialsMigrationsIT {
             assertEquals(new Counts(1, 500, 499), Counts.of(rest));
             assertEquals(0, CredentialsBackfill.missing(c));
             assertEquals(2_500, count(c, "SELECT count(*) FROM credentials"));
-            assertEquals(2, count(c, "SELECT count(*) FROM credentials WHERE password_hash = 'written by registration'"));
+            assertEquals(2, count(c,
+                    "SELECT count(*) FROM credentials WHERE password_hash = 'written by registration'"));
             assertEquals(2_498, count(c, "SELECT count(*) FROM credentials c JOIN users u ON u.id = c.user_id"
                     + " WHERE c.password_hash = u.password_hash"));
 
@@ -147,7 +149,8 @@ class CredentialsMigrationsIT {
         // the foreign key's: reads of users go on, writes wait for the (short) transaction
         assertEquals("ShareRowExclusiveLock", strongestLockOnUsersTakenBy(schema, "V5__credentials.sql"));
         flyway(schema, "6").migrate();
-        assertEquals("AccessExclusiveLock", strongestLockOnUsersTakenBy(schema, "V7__users_password_hash_nullable.sql"));
+        assertEquals("AccessExclusiveLock",
+                strongestLockOnUsersTakenBy(schema, "V7__users_password_hash_nullable.sql"));
         flyway(schema, "7").migrate();
         assertEquals("AccessExclusiveLock", strongestLockOnUsersTakenBy(schema, "V8__users_drop_password_hash.sql"));
     }

@@ -424,7 +424,8 @@ class CredentialsRolloutIT {
     static List<String> appliedVersions(Connection c) throws SQLException {
         List<String> versions = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(
-                "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL ORDER BY installed_rank");
+                "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL"
+                        + " ORDER BY installed_rank");
              ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 versions.add(rs.getString(1));

@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
  *       copies, so a user deleted while its batch runs is skipped rather than copied back as an
  *       orphan (and the foreign key never fails).</li>
  *   <li>Locks: ROW SHARE on {@code users} and ROW EXCLUSIVE on {@code credentials} (neither
- *       conflicts with the service's reads and writes), row locks on one batch of users; the
- *       session's {@code lock_timeout} is 5 s and {@code statement_timeout} 60 s while it runs.</li>
+ *       conflicts with the service's reads and writes), row locks on one batch of users. Each
+ *       batch's transaction sets {@code lock_timeout} 5 s and {@code statement_timeout} 60 s with
+ *       {@code SET LOCAL}: no session state, so it also runs through PgBouncer's transaction
+ *       pooling (docs/adr/0006-pooling.md).</li>
  * </ul>
  * Run by the Flyway migration {@code db.migration.V6__Backfill_credentials} on every shard's
  * database. Not thread-safe; one run per connection.
@@ -39,7 +41,8 @@ public final class CredentialsBackfill {
     private static final String BATCH = "WITH batch AS ("
             + "  SELECT id, password_hash FROM users WHERE id > ? ORDER BY id LIMIT ? FOR KEY SHARE),"
             + " copied AS ("
-            + "  INSERT INTO credentials (user_id, password_hash, updated_at) SELECT id, password_hash, now() FROM batch"
+            + "  INSERT INTO credentials (user_id, password_hash, updated_at)"
+            + "  SELECT id, password_hash, now() FROM batch"
             + "  ON CONFLICT (user_id) DO NOTHING RETURNING 1)"
             + " SELECT (SELECT max(id) FROM batch), (SELECT count(*) FROM batch), (SELECT count(*) FROM copied)";
 
@@ -75,23 +78,19 @@ public final class CredentialsBackfill {
 
     /**
      * Copies batch by batch until every user has a {@code credentials} row or {@code maxBatches}
-     * batches are done. The connection is put in auto-commit mode for the run (each batch is
-     * its own transaction) and given back as it was.
+     * batches are done, committing each batch. The connection's auto-commit mode is given back
+     * as it was.
      *
      * @throws SQLException as the driver reports it; the batches committed before stay
      */
     public Progress run(Connection connection, int maxBatches) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(true);
-        try (Statement session = connection.createStatement()) {
-            session.execute("SET lock_timeout = '5s'");
-            session.execute("SET statement_timeout = '60s'");
-            try {
-                return copy(connection, maxBatches);
-            } finally {
-                session.execute("RESET lock_timeout");
-                session.execute("RESET statement_timeout");
-            }
+        connection.setAutoCommit(false);
+        try {
+            return copy(connection, maxBatches);
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
         } finally {
             connection.setAutoCommit(autoCommit);
         }
@@ -100,6 +99,7 @@ public final class CredentialsBackfill {
     private Progress copy(Connection connection, int maxBatches) throws SQLException {
         long start = System.nanoTime();
         Long firstMissing = firstMissing(connection);
+        connection.commit();
         if (firstMissing == null) {
             return new Progress(0, 0, 0, 0, 0);
         }
@@ -107,20 +107,24 @@ public final class CredentialsBackfill {
         int batches = 0;
         long scanned = 0;
         long copied = 0;
-        try (PreparedStatement s = connection.prepareStatement(BATCH)) {
+        try (Statement local = connection.createStatement(); PreparedStatement s = connection.prepareStatement(BATCH)) {
             while (batches < maxBatches) {
+                local.execute("SET LOCAL lock_timeout = '5s'");
+                local.execute("SET LOCAL statement_timeout = '60s'");
                 s.setLong(1, after);
                 s.setInt(2, batchSize);
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     long last = rs.getLong(1);
                     if (rs.wasNull()) {
+                        connection.commit();
                         break;
                     }
                     after = last;
                     scanned += rs.getLong(2);
                     copied += rs.getLong(3);
                 }
+                connection.commit();
                 batches++;
                 if (batches % 100 == 0) {
                     LOG.info("credentials backfill: {} batches, {} users looked at, {} copied, up to id {}", batches,
