@@ -69,7 +69,16 @@ class JdbcUserStore implements UserStore {
 
     @Override
     public Optional<User> find(long id) {
-        return ShardJdbc.read(shards.forId(id), c -> {
+        return find(shards.forId(id), id);
+    }
+
+    @Override
+    public Optional<User> findAllowingStale(long id) {
+        return find(shards.forRead(id), id);
+    }
+
+    private Optional<User> find(DataSource db, long id) {
+        return ShardJdbc.read(db, c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT " + USER_COLUMNS + " FROM users WHERE id = ? AND status = 'ACTIVE'")) {
                 s.setLong(1, id);
@@ -82,8 +91,18 @@ class JdbcUserStore implements UserStore {
 
     @Override
     public Map<Long, User> findAll(Collection<Long> ids) {
+        return findAll(ids, false);
+    }
+
+    @Override
+    public Map<Long, User> findAllAllowingStale(Collection<Long> ids) {
+        return findAll(ids, true);
+    }
+
+    private Map<Long, User> findAll(Collection<Long> ids, boolean allowingStale) {
         Map<Long, User> found = new HashMap<>();
-        shards.groupByPhysical(ids).forEach((physical, group) -> ShardJdbc.read(shards.all().get(physical), c -> {
+        shards.groupByPhysical(ids).forEach((physical, group) -> ShardJdbc.read(
+                allowingStale ? shards.forReadOn(physical) : shards.all().get(physical), c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT " + USER_COLUMNS + " FROM users WHERE id = ANY(?) AND status = 'ACTIVE'")) {
                 s.setArray(1, c.createArrayOf("bigint", group.toArray()));
