@@ -171,10 +171,12 @@ public class ProfileCache implements ProfileReads {
             }
         }
         misses.increment();
+        long epoch = invalidations.get();
         Optional<User> user = store.find(id);
         // an invalidation since this lookup began removed it from inFlight: what was read may predate that change
         if (user.isPresent() && inFlight.get(id) == mine) {
             put(commands, user.get());
+            evictIfInvalidatedSince(epoch, commands, List.of(id));
         }
         return user;
     }
@@ -211,6 +213,7 @@ public class ProfileCache implements ProfileReads {
             found.putAll(loaded);
             if (invalidations.get() == epoch) {
                 loaded.values().forEach(user -> put(commands, user));
+                evictIfInvalidatedSince(epoch, commands, loaded.keySet());
             }
         }
         return found;
@@ -243,6 +246,26 @@ public class ProfileCache implements ProfileReads {
             failed("del", e);
             return false;
         }
+    }
+
+    /**
+     * Closes the check-then-write race of a fill: an invalidation that came between the check
+     * and the write-back ({@link #put} is not awaited) may have deleted the key before the SET
+     * reached Redis. Invalidations move {@link #invalidations} before their DEL, so if it moved
+     * since the fill began, the fill deletes what it just wrote; one connection keeps the SET and
+     * this DEL in order. Costs an extra DEL only when some invalidation overlapped a fill.
+     */
+    private void evictIfInvalidatedSince(long epoch, Optional<RedisAsyncCommands<String, String>> commands,
+                                         Collection<Long> ids) {
+        if (commands.isEmpty() || ids.isEmpty() || invalidations.get() == epoch) {
+            return;
+        }
+        commands.get().del(ids.stream().map(ProfileCache::key).toArray(String[]::new))
+                .whenComplete((deleted, failure) -> {
+                    if (failure != null) {
+                        failed("del", failure);
+                    }
+                });
     }
 
     private void put(Optional<RedisAsyncCommands<String, String>> commands, User user) {
