@@ -54,7 +54,7 @@ class ServiceOperationsIT extends OperationsContract {
     @Test
     void flywayMigratedEveryPhysicalShard() throws Exception {
         for (int shard = 0; shard < 2; shard++) {
-            assertEquals(Set.of("1", "2", "3", "4"), strings(shard,
+            assertEquals(Set.of("1", "2", "3", "4", "20"), strings(shard,
                     "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL"), "shard " + shard);
         }
     }
