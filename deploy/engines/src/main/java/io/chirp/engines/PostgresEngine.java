@@ -53,17 +53,8 @@ public final class PostgresEngine implements RunningEngine {
         Path log = dir.resolve(name + ".log");
         try {
             Files.createDirectories(dir);
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setPort(port)
-                    .setDataDirectory(data)
-                    .setCleanDataDirectory(false)
-                    .setOverrideWorkingDirectory(dir.resolve("bin").toFile())
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("max_connections", "300")
+            EmbeddedPostgres postgres = builder(dir, data, port, log)
                     .setServerConfig("fsync", "on")
-                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
             registry.add(name, pid);
@@ -102,18 +93,9 @@ public final class PostgresEngine implements RunningEngine {
             if (!Files.exists(data.resolve("standby.signal"))) {
                 BaseBackup.copy(primary, slotName(name), data);
             }
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setPort(port)
-                    .setDataDirectory(data)
-                    .setCleanDataDirectory(false)
-                    .setOverrideWorkingDirectory(dir.resolve("bin").toFile())
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("max_connections", "300")
+            EmbeddedPostgres postgres = builder(dir, data, port, log)
                     .setServerConfig("hot_standby", "on")
                     .setServerConfig("hot_standby_feedback", "on")
-                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
             registry.add(name, pid);
@@ -122,6 +104,24 @@ public final class PostgresEngine implements RunningEngine {
             throw new EngineStartException(name + " (PostgreSQL replica of " + primary.name() + ") did not start on port "
                     + port + ": " + e.getMessage() + "\nLast lines of " + log + ":\n" + ChildProcess.tail(log, 30), e);
         }
+    }
+
+    /**
+     * What every instance shares: its port, its data directory kept across restarts, binaries
+     * under {@code dir/bin}, loopback only, 300 connections (a replica needs at least its
+     * primary's), output appended to {@code log}.
+     */
+    private static EmbeddedPostgres.Builder builder(Path dir, Path data, int port, Path log) {
+        return EmbeddedPostgres.builder()
+                .setPort(port)
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .setOverrideWorkingDirectory(dir.resolve("bin").toFile())
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("max_connections", "300")
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()));
     }
 
     /** The replication slot a replica named {@code name} streams from. */

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +22,8 @@ class LogicalShardFencesTest {
         LogicalShardFences.Permit inFlight = fences.enter(7);
 
         CompletableFuture<Duration> fence = CompletableFuture.supplyAsync(() -> fences.fence(7, Duration.ofSeconds(30)));
-        Thread.sleep(200);
-        assertFalse(fence.isDone(), "the fence waits for the transaction in flight");
+        assertThrows(TimeoutException.class, () -> fence.get(200, TimeUnit.MILLISECONDS),
+                "the fence waits for the transaction in flight");
 
         inFlight.close();
         fence.get(10, TimeUnit.SECONDS);
