@@ -52,6 +52,8 @@ class CircuitBreakerIT implements TestPropertyProvider {
             request -> StandInService.Answer.ok("{\"items\":[],\"nextCursor\":null}"));
     private final StandInService likeService = StandInService.start(
             request -> StandInService.Answer.ok("{\"items\":[],\"nextCursor\":null}"));
+    private final StandInService searchService = StandInService.start(
+            request -> StandInService.Answer.ok("{\"items\":[],\"nextCursor\":null}"));
 
     @Override
     public Map<String, String> getProperties() {
@@ -68,6 +70,7 @@ class CircuitBreakerIT implements TestPropertyProvider {
         }
         properties.put("chirp.gateway.services.timeline-service.url", timelineService.url());
         properties.put("chirp.gateway.services.like-service.url", likeService.url());
+        properties.put("chirp.gateway.services.search-service.url", searchService.url());
         return properties;
     }
 
@@ -75,6 +78,7 @@ class CircuitBreakerIT implements TestPropertyProvider {
     void stopStandIn() {
         timelineService.close();
         likeService.close();
+        searchService.close();
     }
 
     private HttpResponse<String> get(String path) {
@@ -123,13 +127,13 @@ class CircuitBreakerIT implements TestPropertyProvider {
         assertTrue(breakerIs("tweet-service", "closed"));
 
         // /health says so at once, without waiting for the health timeout
+        long probedBefore = healthProbes(timelineService);
         HttpResponse<String> health = get("/health");
         JsonNode timeline = new ObjectMapper().readTree(health.body())
                 .path("details").path("services").path("details").path("timeline-service");
         assertEquals("DOWN", timeline.path("status").asText(), health.body());
         assertEquals("circuit open", timeline.path("error").asText(), health.body());
-        assertTrue(timelineService.received().stream().noneMatch(r -> r.path().equals("/health")),
-                "the health probe reached the service while open");
+        assertEquals(probedBefore, healthProbes(timelineService), "the health probe reached the service while open");
 
         // recovered: after the open wait, the half-open trial calls succeed and close it
         timelineService.recover();
@@ -141,8 +145,31 @@ class CircuitBreakerIT implements TestPropertyProvider {
         });
     }
 
+    private static long healthProbes(StandInService service) {
+        return service.received().stream().filter(r -> r.path().equals("/health")).count();
+    }
+
     private static List<StandInService.Request> reachedWhileOpen(StandInService service) {
         return service.received().stream().filter(r -> r.path().contains("while=open")).toList();
+    }
+
+    @Test
+    void failedHealthProbesOfAServiceStillStartingDoNotOpenItsBreaker() {
+        // the gateway's /health polled (as the launcher does) while search-service does not listen yet
+        searchService.stop();
+        for (int i = 0; i < 8; i++) {
+            HttpResponse<String> health = get("/health");
+            assertEquals(503, health.statusCode(), health.body());
+        }
+        searchService.restart();
+
+        // the first real calls after it came up are served: eight failed probes did not open it
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> search = get("/api/v1/search/tweets?q=probe" + i);
+            assertEquals(200, search.statusCode(), search.body());
+        }
+        assertTrue(breakerIs("search-service", "closed"));
+        assertTrue(searchService.calls() >= 4);
     }
 
     @Test

@@ -29,10 +29,13 @@ import reactor.core.publisher.Mono;
  * {@code services} in the gateway's {@code /health}: every service's own {@code /health},
  * asked in parallel (non-blocking, each with a timeout), with the status of each of its
  * components (its stores among them), so one URL tells whether the whole system is up.
- * DOWN as soon as one service is down or does not answer. Each probe goes through the service's
- * circuit breaker, the one its routes use ({@link RoutingFilter}): while it is open the service is
- * DOWN at once ({@code "error": "circuit open"}), and once the open wait is over a probe is one of
- * the half-open trial calls, so a recovered service is seen even when no route traffic flows.
+ * DOWN as soon as one service is down or does not answer. Each probe is made through the
+ * service's circuit breaker, the one its routes use ({@link RoutingFilter}), as a probe
+ * ({@link CircuitBreakers#probe}): while the breaker is closed a failed probe does not count
+ * against it (the gateway's {@code /health}, polled while the services start, must not open their
+ * breakers for the first requests after they came up); while it is open the service is DOWN at
+ * once ({@code "error": "circuit open"}); once the open wait is over a probe is one of the
+ * half-open trial calls, so a recovered service is seen even when no route traffic flows.
  */
 @Singleton
 class DownstreamHealthIndicator implements HealthIndicator {
@@ -59,7 +62,7 @@ class DownstreamHealthIndicator implements HealthIndicator {
     @Override
     public Publisher<HealthResult> getResult() {
         return Flux.fromIterable(services)
-                .flatMap(service -> breakers.call(breakers.forService(service.name(), routeTimeout), timeout,
+                .flatMap(service -> breakers.probe(breakers.forService(service.name(), routeTimeout), timeout,
                                 () -> client.exchange(HttpRequest.GET(service.healthUri()), String.class))
                         .map(response -> describe(service, response.code(), response.body()))
                         .onErrorResume(HttpClientResponseException.class, e ->

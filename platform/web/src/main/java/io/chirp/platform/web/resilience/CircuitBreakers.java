@@ -85,6 +85,26 @@ public class CircuitBreakers {
                 .onErrorMap(CallNotPermittedException.class, e -> new CircuitOpenException(breaker.getName(), e));
     }
 
+    /**
+     * A health probe of the service behind {@code breaker}. While the breaker is closed the probe
+     * is made without recording its outcome: a probe never opens a breaker, only the calls it
+     * protects do (otherwise the failed probes of a service still starting, say a gateway's
+     * {@code /health} polled before the service listens, would sit in the sliding window and open
+     * the breaker on the first few real calls after the service came up). While open, the probe
+     * fails at once with {@link CircuitOpenException}; while half open, it is one of the trial
+     * calls, so a recovered service is seen even when no other traffic flows.
+     *
+     * @param breaker      from {@link #forService(String, Duration)}
+     * @param probeTimeout the probe's timeout (failing with {@link java.util.concurrent.TimeoutException})
+     * @param probe        makes the probe, e.g. {@code () -> client.exchange(healthRequest, String.class)}
+     */
+    public <T> Mono<T> probe(CircuitBreaker breaker, Duration probeTimeout, Supplier<? extends Publisher<T>> probe) {
+        if (breaker.getState() == CircuitBreaker.State.CLOSED) {
+            return Mono.defer(() -> Mono.<T>from(probe.get())).timeout(probeTimeout);
+        }
+        return call(breaker, probeTimeout, probe);
+    }
+
     /** Every breaker of the application, for the metrics. */
     CircuitBreakerRegistry registry() {
         return registry;
