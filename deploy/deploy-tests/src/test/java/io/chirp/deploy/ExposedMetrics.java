@@ -19,6 +19,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -45,7 +47,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * binders; the timer's {@code _bucket} series when an application's application.yml sets
  * {@value #SERVER_HISTOGRAM}) and the Kafka client metrics of micronaut-kafka's consumer and
  * producer reporters, which are installed in a real (unconnected) KafkaConsumer and
- * KafkaProducer. That these names are what a running service serves is checked by each
+ * KafkaProducer, and Resilience4j's tagged circuit-breaker meters when the code binds them
+ * ({@code TaggedCircuitBreakerMetrics}: chirp-web's breakers per called service, chirp-database's
+ * per database). That these names are what a running service serves is checked by each
  * service's ServiceOperationsIT, which scrapes its {@code /prometheus} (e.g.
  * {@code http_server_requests_seconds_bucket}, {@code kafka_consumer_records_lag_max_records}). The registry's
  * own scrape then names every series (dots → underscores, counters {@code _total}, timers
@@ -153,6 +157,9 @@ final class ExposedMetrics {
         try (JvmGcMetrics gc = new JvmGcMetrics()) {
             gc.bindTo(registry);
             kafkaClients(registry);
+            if (bindsCircuitBreakerMetrics()) {
+                circuitBreakers(registry);
+            }
             return names(registry.scrape());
         }
     }
@@ -201,6 +208,28 @@ final class ExposedMetrics {
             case "longTaskTimer" -> LongTaskTimer.builder(meter.name()).register(registry);
             default -> Gauge.builder(meter.name(), () -> 1).baseUnit(meter.baseUnit()).register(registry);
         }
+    }
+
+    /** Whether some application code binds Resilience4j's tagged breaker meters to its registry. */
+    static boolean bindsCircuitBreakerMetrics() {
+        for (Path root : sourceRoots()) {
+            try (Stream<Path> files = Files.walk(root)) {
+                if (files.filter(f -> f.toString().endsWith(".java")).anyMatch(f -> Repo.read(f)
+                        .contains("TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry("))) {
+                    return true;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return false;
+    }
+
+    /** Resilience4j's tagged breaker meters ({@code resilience4j_circuitbreaker_*}), for one breaker. */
+    private static void circuitBreakers(MeterRegistry registry) {
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+        breakers.circuitBreaker("some-service");
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
     }
 
     /** micronaut-kafka's metric reporters, as the services' consumers and producers get them. */

@@ -27,7 +27,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * calls, names read from string literals or constants), named by the same Micrometer Prometheus
  * registry the services run, plus Micronaut's standard series ({@code http_server_requests_seconds_*},
  * {@code jvm_*}, {@code process_*}, {@code system_*}) and micronaut-kafka's {@code kafka_consumer_*}
- * / {@code kafka_producer_*} client metrics. A meter only created at run time under a computed
+ * / {@code kafka_producer_*} client metrics, and Resilience4j's {@code resilience4j_circuitbreaker_*}
+ * meters where the code binds them. A meter only created at run time under a computed
  * name would escape this check; the test fails when a meter-creating call's name is not a
  * constant it can read.
  */
@@ -108,6 +109,7 @@ class GrafanaDashboardMetricsTest {
         assertTrue(exposed.contains("chirp_outbox_backlog"), "a gauge named by a constant of another module");
         assertTrue(exposed.contains("chirp_saga_instances"));
         assertTrue(exposed.contains("http_server_requests_seconds_bucket"), "the histogram turned on in application.yml");
+        assertTrue(exposed.contains("resilience4j_circuitbreaker_state"), "a library's meters bound by our code");
         assertTrue(!exposed.contains("chirp_outbox_backlog_total"), "no invented names");
         assertTrue(!exposed.contains("chirp_saga_instances_bucket"), "no invented names");
     }
