@@ -221,6 +221,8 @@ class FaultInjectionIT {
         Workload.Window after = workload.window(name + " · after");
         Workload.sleep(5_000);
         workload.pause();
+        // the row's windows end here: what the workload sees once resumed belongs to no fault
+        workload.window(name + " · settled");
         Map<String, List<String>> violations;
         Invariants invariants = new Invariants(client, workload, observed);
         long deadline = System.nanoTime() + CONVERGENCE_LIMIT.toNanos();

@@ -128,6 +128,7 @@ final class Workload implements AutoCloseable {
         return thread;
     });
     private volatile boolean running;
+    private volatile boolean closed;
     private volatile Window window;
 
     Workload(Client client) {
@@ -325,7 +326,9 @@ final class Workload implements AutoCloseable {
     private Outcome call(String operation, Supplier<Outcome> exchange) {
         Window started = window;
         Outcome outcome = exchange.get();
-        started.record(operation, outcome);
+        if (!closed) { // a call cut short by close() (its thread interrupted) is not an answer of the system
+            started.record(operation, outcome);
+        }
         return outcome;
     }
 
@@ -384,6 +387,7 @@ final class Workload implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        closed = true;
         ticks.shutdownNow();
         workers.shutdownNow();
     }
