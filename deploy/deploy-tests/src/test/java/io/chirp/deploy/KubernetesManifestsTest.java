@@ -97,6 +97,7 @@ class KubernetesManifestsTest {
             }
         }
         Set<String> read = ComposeEnvironmentTest.variablesRead();
+        Map<String, String> expanded = new HashMap<>(); // every $(NAME)-expanded env value of a Deployment
         for (String app : Repo.applications()) {
             Map<String, Object> deployment = byKind.getOrDefault("Deployment", Map.of()).get(app);
             assertNotNull(deployment, "Deployment " + app);
@@ -111,6 +112,9 @@ class KubernetesManifestsTest {
             for (Object variable : Repo.list(container.get("env"))) {
                 Map<String, Object> v = Repo.map(variable);
                 env.put(String.valueOf(v.get("name")), String.valueOf(v.get("value")));
+                if (String.valueOf(v.get("value")).contains("$(")) {
+                    expanded.put(app + " " + v.get("name"), String.valueOf(v.get("value")));
+                }
                 if (String.valueOf(v.get("name")).startsWith("CHIRP_")) {
                     assertTrue(read.contains(v.get("name")), app + " sets " + v.get("name") + ", which no application reads");
                 }
@@ -153,10 +157,23 @@ class KubernetesManifestsTest {
             });
         }
         for (String name : config.keySet()) {
-            if (name.startsWith("CHIRP_") && !name.matches("CHIRP_SHARD\\d+_HOST")) {
+            if (name.matches("CHIRP_SHARD\\d+(_REPLICA)?_HOST")) {
+                // no application reads a host: the Deployments build their JDBC URLs from it
+                assertTrue(expanded.values().stream().anyMatch(value -> value.contains("$(" + name + ")")),
+                        "chirp-config sets " + name + ", which no Deployment's JDBC URL uses");
+            } else if (name.startsWith("CHIRP_")) {
                 assertTrue(read.contains(name), "chirp-config sets " + name + ", which no application reads");
             }
         }
+        // a URL through a PgBouncer Pooler (transaction mode) must not use named prepared statements (ADR 0006)
+        expanded.forEach((where, value) -> {
+            java.util.regex.Matcher host = java.util.regex.Pattern.compile("\\$\\((\\w+)\\)").matcher(value);
+            while (host.find()) {
+                if (String.valueOf(config.get(host.group(1))).contains("pooler")) {
+                    assertTrue(value.contains("prepareThreshold=0"), where + " goes through PgBouncer: " + value);
+                }
+            }
+        });
         assertFalse(config.containsKey("CHIRP_PORT"), "CHIRP_PORT is per Deployment");
     }
 
