@@ -27,7 +27,7 @@ import io.chirp.platform.sharding.IdGenerator;
 import io.chirp.platform.sharding.LogicalShards;
 import io.chirp.platform.testing.Engine;
 import io.chirp.platform.testing.RealEngines;
-import io.chirp.user.config.OutboxRelays;
+import io.chirp.platform.database.OutboxRelays;
 import io.chirp.user.domain.FollowService;
 import io.chirp.user.domain.RegistrationService;
 import io.chirp.platform.sharding.ShardedDataSources;

@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.chirp.platform.database.OutboxRelays;
 import io.chirp.platform.messaging.Inbox;
 import io.chirp.platform.sharding.ShardedDataSources;
 import io.chirp.tweet.store.TweetPartitions;
