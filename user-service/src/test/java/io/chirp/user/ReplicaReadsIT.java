@@ -39,7 +39,8 @@ import jakarta.inject.Inject;
  * from the replica while it is in rotation; a caller reads their own write even while the
  * replica lags; a replica too far behind leaves rotation; a stopped replica changes nothing an
  * API caller sees. The replica's lag is made real by pausing its WAL replay
- * ({@code pg_wal_replay_pause()}), so the tests do not race it.
+ * ({@code pg_wal_replay_pause()}), so the tests do not race it. A writer's reads go back to the
+ * replica once it has replayed past their write's WAL position, long before their pin expires.
  */
 @RealEngines({Engine.POSTGRES, Engine.POSTGRES_REPLICAS, Engine.KAFKA, Engine.REDIS})
 @MicronautTest
@@ -49,6 +50,7 @@ class ReplicaReadsIT implements TestPropertyProvider {
 
     /** Long enough that a paused replica is stale for a while before it leaves rotation. */
     private static final Duration MAX_LAG = Duration.ofSeconds(4);
+    private static final Duration READ_YOUR_WRITES_WINDOW = Duration.ofSeconds(90);
 
     @Inject
     @Client("/")
@@ -64,7 +66,8 @@ class ReplicaReadsIT implements TestPropertyProvider {
                 "chirp.replicas.urls.shard0", engines.replicaJdbcUrl(0),
                 "chirp.replicas.urls.shard1", engines.replicaJdbcUrl(1),
                 "chirp.replicas.max-lag", MAX_LAG.toMillis() + "ms",
-                "chirp.replicas.read-your-writes-window", "6s",
+                // far longer than any test here waits: a writer back on a replica got there by position, not by expiry
+                "chirp.replicas.read-your-writes-window", READ_YOUR_WRITES_WINDOW.toSeconds() + "s",
                 // profiles uncached, so their reads reach the store (a cache fills from the primary only)
                 "chirp.profile-cache.enabled", "false");
     }
@@ -152,6 +155,37 @@ class ReplicaReadsIT implements TestPropertyProvider {
         long replicaReads = shards.readCounts().toReplica();
         assertEquals(username(users.get(0)), profile(id(users.get(0)), null).get("username"));
         assertTrue(shards.readCounts().toReplica() > replicaReads, "back in rotation after the restart");
+    }
+
+    @Test
+    @Order(4)
+    void aWriterReadsTheReplicaAgainOnceItHasReplayedPastTheirWrite() throws Exception {
+        awaitReplicasInRotation();
+        String dave = register("rr_h");
+        String daveToken = token(dave);
+        int shard = shards.physicalNameOf(Long.parseLong(id(dave))).equals("shard0") ? 0 : 1;
+        await().atMost(Duration.ofSeconds(10)).until(() -> profile(id(dave), null) != null);
+
+        long start = System.nanoTime();
+        replay(shard, false);
+        try {
+            http().exchange(withToken(HttpRequest.PATCH("/api/v1/users/me", Map.of("bio", "read by position")), daveToken));
+            long replicaReads = shards.readCounts().toReplica();
+            assertEquals("read by position", profile(id(dave), daveToken).get("bio"), "the writer reads their own write");
+            assertEquals(replicaReads, shards.readCounts().toReplica(), "from the primary: the replica has not replayed it");
+        } finally {
+            replay(shard, true);
+        }
+        // the pin lasts READ_YOUR_WRITES_WINDOW; the writer is back on the replica as soon as it replayed the write
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            long before = shards.readCounts().toReplica();
+            return "read by position".equals(profile(id(dave), daveToken).get("bio"))
+                    && shards.readCounts().toReplica() > before;
+        });
+        Duration back = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(back.compareTo(READ_YOUR_WRITES_WINDOW) < 0, "back on the replica after " + back.toMillis() + " ms");
+        System.out.println("[replica-reads] the writer read the replica again " + back.toMillis()
+                + " ms after the write (replay paused meanwhile), inside a pin of " + READ_YOUR_WRITES_WINDOW.toSeconds() + " s");
     }
 
     private void awaitReplicasInRotation() {

@@ -14,9 +14,10 @@ import io.micronaut.core.bind.annotation.Bindable;
  *                             none (every read goes to the primary)
  * @param maxLag               a replica further behind than this is out of rotation
  * @param refreshInterval      how often each replica's lag is measured
- * @param readYourWritesWindow how long a caller's reads stay on the primary after their own
- *                             write; must exceed {@code maxLag + refreshInterval} (checked at
- *                             start), the most a replica in rotation can be behind
+ * @param readYourWritesWindow the most a caller's reads stay on the primary after their own
+ *                             write (sooner back on a replica that replayed past it, see
+ *                             {@link ReadYourWrites}); must exceed {@code maxLag + refreshInterval}
+ *                             (checked at start), the most a replica in rotation can be behind
  * @param poolSize             connections of each replica's pool
  * @param connectionTimeout    how long a read waits for a replica connection before it reads
  *                             the primary instead

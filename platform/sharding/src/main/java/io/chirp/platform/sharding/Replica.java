@@ -15,6 +15,7 @@ public final class Replica {
     private volatile boolean inRotation;
     private volatile double lagSeconds = Double.NaN;
     private volatile long lagBytes = -1;
+    private volatile long replayedLsn = -1;
 
     /**
      * @param primaryName the physical database this one replicates ({@code shard0})
@@ -51,14 +52,25 @@ public final class Replica {
         return lagBytes;
     }
 
+    /**
+     * The WAL position the replica had replayed at the last measurement
+     * ({@code pg_last_wal_replay_lsn()} as a byte offset, see {@link ReplicaMonitor#parseLsn});
+     * -1 when unknown. Every transaction whose commit record ends at or before it is visible on
+     * the replica.
+     */
+    public long replayedLsn() {
+        return replayedLsn;
+    }
+
     /** Out of rotation until the monitor measures it again (a read failed to reach it). */
     void takeOutOfRotation() {
         inRotation = false;
     }
 
-    void update(boolean inRotation, double lagSeconds, long lagBytes) {
+    void update(boolean inRotation, double lagSeconds, long lagBytes, long replayedLsn) {
         this.lagSeconds = lagSeconds;
         this.lagBytes = lagBytes;
+        this.replayedLsn = replayedLsn;
         this.inRotation = inRotation;
     }
 }

@@ -27,9 +27,10 @@ import javax.sql.DataSource;
  * {@code pg_last_xact_replay_timestamp()} look old). Resolution: the refresh interval.
  * Positions are compared as byte offsets (PostgreSQL "pg_lsn", {@code X/Y} hexadecimal).
  *
- * <p>Read-your-writes rests on this bound: a replica in rotation is at most
- * {@code maxLag + one refresh interval} behind, so a caller pinned to the primary for longer
- * than that after a write reads it back wherever their reads go.
+ * <p>Read-your-writes rests on two facts kept here: the position each replica has replayed
+ * ({@link Replica#replayedLsn()}), compared with a writer's {@link #insertPosition}, and the bound
+ * that a replica in rotation is at most {@code maxLag + one refresh interval} behind, so a caller
+ * pinned to the primary for longer than that after a write reads it back wherever their reads go.
  */
 public final class ReplicaMonitor {
 
@@ -83,9 +84,9 @@ public final class ReplicaMonitor {
             }
             long replayed = lsn(replica.dataSource(), "SELECT pg_last_wal_replay_lsn()");
             double lag = lagSeconds(positions, replayed, nanoTime.getAsLong());
-            replica.update(lag <= maxLag.toNanos() / 1e9, lag, Math.max(0, primaryLsn - replayed));
+            replica.update(lag <= maxLag.toNanos() / 1e9, lag, Math.max(0, primaryLsn - replayed), replayed);
         } catch (SQLException | RuntimeException e) {
-            replica.update(false, Double.NaN, -1);
+            replica.update(false, Double.NaN, -1, -1);
         }
     }
 
@@ -102,6 +103,19 @@ public final class ReplicaMonitor {
         }
         // behind every kept position: at least as old as the oldest one
         return oldest == null ? Double.NaN : (now - oldest[0]) / 1e9;
+    }
+
+    /**
+     * The primary's WAL insert position now ({@code pg_current_wal_insert_lsn()}), as a byte
+     * offset: at or past the end of every commit record written so far, so a replica whose
+     * {@link Replica#replayedLsn()} reached it shows every transaction committed before this call
+     * (read-your-writes by position). The insert position, not the write or flush one, because it
+     * never falls short of a commit, even one made with {@code synchronous_commit = off}.
+     *
+     * @throws SQLException when the primary cannot be asked
+     */
+    public static long insertPosition(DataSource primary) throws SQLException {
+        return lsn(primary, "SELECT pg_current_wal_insert_lsn()");
     }
 
     private static long lsn(DataSource dataSource, String query) throws SQLException {

@@ -139,7 +139,7 @@ public final class ShardedDataSources {
 
     private DataSource reader(String physical) {
         Replica replica = replicas.get(physical);
-        if (replica != null && replica.inRotation() && !routing.mustReadPrimary()) {
+        if (replica != null && replica.inRotation() && routing.mayReadReplica(physical, replica.replayedLsn())) {
             return new ReplicaFirstDataSource(replica, primaries.get(physical), readCounts);
         }
         readCounts.primary.increment();

@@ -28,7 +28,7 @@ class StaleTolerantReadTest {
     @Test
     void aReadTheReplicaFailsAsAnOutageIsReadAgainOnThePrimaryAndTheReplicaLeavesRotation() {
         Replica replica = inRotation(new Replica("shard0", named("replica", "57P01")));
-        ShardedDataSources shards = shards(replica, () -> false);
+        ShardedDataSources shards = shards(replica, ReadRouting.REPLICAS_WHEN_IN_ROTATION);
 
         assertEquals("primary", ShardJdbc.read(shards.forRead(ID), Connection::getSchema));
         assertFalse(replica.inRotation());
@@ -39,21 +39,24 @@ class StaleTolerantReadTest {
     @Test
     void aReplicaInRotationServesUnlessTheCallerMustReadThePrimary() {
         Replica replica = inRotation(new Replica("shard0", named("replica", null)));
-        boolean[] pinned = {false};
-        ShardedDataSources shards = shards(replica, () -> pinned[0]);
+        long[] writtenAt = {-1}; // the caller's write position on shard0, -1: none
+        ShardedDataSources shards = shards(replica,
+                (physical, replayed) -> physical.equals("shard0") && replayed >= writtenAt[0]);
 
         assertEquals("replica", ShardJdbc.read(shards.forRead(ID), Connection::getSchema));
         assertEquals("replica", ShardJdbc.read(shards.forReadOn("shard0"), Connection::getSchema));
-        pinned[0] = true;
+        writtenAt[0] = 101; // the replica has replayed up to 100
         assertEquals("primary", ShardJdbc.read(shards.forRead(ID), Connection::getSchema), "read-your-writes");
         assertEquals("primary", ShardJdbc.read(shards.forId(ID), Connection::getSchema), "writes: always the primary");
-        assertEquals(2, shards.readCounts().toReplica());
+        replica.update(true, 0, 0, 101);
+        assertEquals("replica", ShardJdbc.read(shards.forRead(ID), Connection::getSchema), "replayed past the write");
+        assertEquals(3, shards.readCounts().toReplica());
     }
 
     @Test
     void aStatementsOwnErrorOnTheReplicaIsNotRetried() {
         Replica replica = inRotation(new Replica("shard0", named("replica", "42P01")));
-        ShardedDataSources shards = shards(replica, () -> false);
+        ShardedDataSources shards = shards(replica, ReadRouting.REPLICAS_WHEN_IN_ROTATION);
 
         ShardJdbc.ShardUnavailableException failure = assertThrows(ShardJdbc.ShardUnavailableException.class,
                 () -> ShardJdbc.read(shards.forRead(ID), Connection::getSchema));
@@ -68,7 +71,7 @@ class StaleTolerantReadTest {
     }
 
     private static Replica inRotation(Replica replica) {
-        replica.update(true, 0, 0);
+        replica.update(true, 0, 0, 100);
         return replica;
     }
 
