@@ -22,6 +22,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.configuration.jdbc.hikari.DatasourceConfiguration;
 import io.micronaut.context.BeanContext;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -115,8 +116,10 @@ public class ShardingFactory {
     /** The primaries: every datasource bean, by name. */
     static Map<String, DataSource> primaries(BeanContext beans) {
         Map<String, DataSource> dataSources = new LinkedHashMap<>();
-        List<String> names = beans.getBeanRegistrations(DataSource.class).stream()
-                .map(registration -> registration.getIdentifier().getName())
+        // the configured datasources (datasources.<name>), not the DataSource registrations: an
+        // unqualified lookup of a DataSource anywhere leaves a registration named "Primary" behind
+        List<String> names = beans.getBeansOfType(DatasourceConfiguration.class).stream()
+                .map(DatasourceConfiguration::getName)
                 .sorted()
                 .toList();
         for (String name : names) {
