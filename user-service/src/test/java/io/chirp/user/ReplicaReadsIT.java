@@ -101,11 +101,9 @@ class ReplicaReadsIT implements TestPropertyProvider {
     @Order(2)
     void aCallerReadsTheirOwnWriteWhileOthersSeeTheLaggingReplicaUntilItLeavesRotation() throws Exception {
         awaitReplicasInRotation();
-        String carol = register("rr_c");
+        String carol = registerSeenByReplica("rr_c");
         String carolToken = token(carol);
-        long carolId = Long.parseLong(id(carol));
-        int shard = shards.physicalNameOf(carolId).equals("shard0") ? 0 : 1;
-        await().atMost(Duration.ofSeconds(10)).until(() -> profile(id(carol), null) != null);
+        int shard = shardOf(carol);
 
         replay(shard, false);
         try {
@@ -161,10 +159,9 @@ class ReplicaReadsIT implements TestPropertyProvider {
     @Order(4)
     void aWriterReadsTheReplicaAgainOnceItHasReplayedPastTheirWrite() throws Exception {
         awaitReplicasInRotation();
-        String dave = register("rr_h");
+        String dave = registerSeenByReplica("rr_h");
         String daveToken = token(dave);
-        int shard = shards.physicalNameOf(Long.parseLong(id(dave))).equals("shard0") ? 0 : 1;
-        await().atMost(Duration.ofSeconds(10)).until(() -> profile(id(dave), null) != null);
+        int shard = shardOf(dave);
 
         long start = System.nanoTime();
         replay(shard, false);
@@ -186,6 +183,18 @@ class ReplicaReadsIT implements TestPropertyProvider {
         assertTrue(back.compareTo(READ_YOUR_WRITES_WINDOW) < 0, "back on the replica after " + back.toMillis() + " ms");
         System.out.println("[replica-reads] the writer read the replica again " + back.toMillis()
                 + " ms after the write (replay paused meanwhile), inside a pin of " + READ_YOUR_WRITES_WINDOW.toSeconds() + " s");
+    }
+
+    /** Registers a user and waits until an anonymous read (the replica's) finds them. */
+    private String registerSeenByReplica(String prefix) {
+        String user = register(prefix);
+        await().atMost(Duration.ofSeconds(10)).until(() -> profile(id(user), null) != null);
+        return user;
+    }
+
+    /** The physical shard (0 or 1) holding {@code user}. */
+    private int shardOf(String user) {
+        return shards.physicalNameOf(Long.parseLong(id(user))).equals("shard0") ? 0 : 1;
     }
 
     private void awaitReplicasInRotation() {
